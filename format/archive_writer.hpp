@@ -1,0 +1,62 @@
+#pragma once
+// One writer interface for every archive format. The caller hands over the
+// whole TOC first (pg_dump knows it before dumping data), then streams the
+// data of each hadDumper entry in TOC order, then finishes.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "format/archive.hpp"
+#include "format/archive_reader.hpp"
+#include "format/result.hpp"
+
+namespace pgarc {
+
+class OutputStream;
+
+struct WriterOptions {
+  ArchiveKind kind = ArchiveKind::Custom;
+  CompressionSpec compression{CompressionAlgorithm::Gzip, -1, false};
+};
+
+class DataStream {
+ public:
+  virtual ~DataStream() = default;
+  virtual Status write(std::string_view plain) = 0;
+  virtual Status close() = 0;
+};
+
+class BlobStream {
+ public:
+  virtual ~BlobStream() = default;
+  virtual Status beginBlob(uint32_t oid) = 0;
+  virtual Status write(std::string_view bytes) = 0;
+  virtual Status endBlob() = 0;
+  virtual Status close() = 0;
+};
+
+class ArchiveWriter {
+ public:
+  virtual ~ArchiveWriter() = default;
+  // Header fields format/compression are set by the writer from WriterOptions;
+  // version, dates, names come from `toc.header`. Entry location fields
+  // (offsets, filenames) are filled in by the writer.
+  virtual Status begin(const ArchiveToc& toc) = 0;
+  virtual Result<std::unique_ptr<DataStream>> openTableData(int dumpId) = 0;
+  virtual Result<std::unique_ptr<BlobStream>> openBlobs(int dumpId) = 0;
+  // Completes the archive; until this succeeds, nothing at the target path
+  // looks like a complete archive.
+  virtual Status finish() = 0;
+};
+
+// Custom and tar write to a file path ("-" = stdout); directory to a directory path.
+Result<std::unique_ptr<ArchiveWriter>> createArchiveWriter(const std::string& path, const WriterOptions& options);
+Result<std::unique_ptr<ArchiveWriter>> createCustomWriter(std::unique_ptr<OutputStream> out, const WriterOptions& options);
+Result<std::unique_ptr<ArchiveWriter>> createTarWriter(std::unique_ptr<OutputStream> out, const WriterOptions& options);
+Result<std::unique_ptr<ArchiveWriter>> createDirectoryWriter(const std::string& dir, const WriterOptions& options);
+
+// Copies an archive's data into a writer, entry by entry (conversion, tests).
+Status copyArchiveData(ArchiveReader& reader, ArchiveWriter& writer);
+
+}  // namespace pgarc
