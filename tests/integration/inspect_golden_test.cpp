@@ -1,0 +1,249 @@
+// Golden end-to-end tests: `pgarc inspect` must print byte for byte what stock
+// pg_restore 15 prints, for the committed fixture archives and for archives
+// freshly made by stock pg_dump 15 from fixtures/sample.sql, in every format.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/pg_server.hpp"
+#include "tests/support/process.hpp"
+
+namespace pgarc::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Every archive fixtures/make-archives.sh writes (and fixtures/archives holds).
+const std::vector<std::string> kArchives = {
+    "sample.custom", "sample-z0.custom", "sample-pipe.custom", "sample.dir",   "sample-z0.dir",
+    "sample.tar",    "schema-only.custom", "empty.custom",     "empty.tar",
+};
+
+// Same key for both tools so the \restrict lines can be compared.
+const std::string kRestrictKey = "pgarcGoldenKey0123456789";
+
+struct Variant {
+  std::string name;
+  std::vector<std::string> args;  // "@LIST@" is replaced by the -L list file path
+};
+
+const std::vector<Variant>& listVariants() {
+  static const std::vector<Variant> v = {
+      {"list", {"-l"}},
+      {"list schema app", {"-l", "-n", "app"}},
+      {"list schema-only", {"-l", "-s"}},
+      {"list data-only", {"-l", "-a"}},
+      {"list table", {"-l", "-t", "customers"}},
+      {"list verbose", {"-l", "-v"}},
+  };
+  return v;
+}
+
+const std::vector<Variant>& scriptVariants() {
+  static const std::vector<Variant> v = {
+      {"plain", {}},
+      {"create", {"--create"}},
+      {"schema-only", {"-s"}},
+      {"data-only", {"-a"}},
+      {"no owner, no privileges", {"-O", "-x"}},
+      {"clean if-exists", {"-c", "--if-exists"}},
+      {"clean create", {"-c", "-C"}},
+      {"section data", {"--section=data"}},
+      {"sections pre and post", {"--section=pre-data", "--section=post-data"}},
+      {"schema app", {"-n", "app"}},
+      {"exclude schema app", {"-N", "app"}},
+      {"awkward schema", {"-n", "weird \"schema\" ü"}},
+      {"table", {"-t", "customers"}},
+      {"tables and index", {"-t", "bulk", "-t", "all_types", "-I", "customers_lower_email"}},
+      {"function and trigger", {"-P", "greet(text)", "-T", "customers_touch"}},
+      {"use list", {"-L", "@LIST@"}},
+      {"single transaction, no comments", {"-1", "--no-comments"}},
+      {"data-only disable triggers", {"-a", "--disable-triggers", "-S", "postgres"}},
+      {"no publications, subscriptions, tam", {"--no-publications", "--no-subscriptions", "--no-table-access-method", "--no-tablespaces"}},
+      {"set session authorization", {"--use-set-session-authorization"}},
+      {"role and row security", {"--role=pgarc_owner", "--enable-row-security"}},
+  };
+  return v;
+}
+
+std::string joinArgs(const std::vector<std::string>& args) {
+  std::string s;
+  for (const auto& a : args) s += (s.empty() ? "" : " ") + shellQuote(a);
+  return s;
+}
+
+std::string firstLines(const std::string& text, size_t n) {
+  std::istringstream in(text);
+  std::string line, out;
+  for (size_t i = 0; i < n && std::getline(in, line); ++i) out += line + "\n";
+  return out;
+}
+
+// A -L list file: pg_restore -l's listing with every third entry commented
+// out and the remaining entries in reverse order (pg_restore follows the order
+// of the list file).
+std::string makeListFile(const std::string& listing) {
+  std::istringstream in(listing);
+  std::vector<std::string> header, entries;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line[0] != ';') entries.push_back(line);
+    else header.push_back(line);
+  }
+  std::string out;
+  for (const auto& h : header) out += h + "\n";
+  for (size_t i = entries.size(); i-- > 0;) out += (i % 3 == 2 ? ";" : "") + entries[i] + "\n";
+  return out;
+}
+
+class GoldenChecker {
+ public:
+  GoldenChecker(std::string archive, std::string workDir) : archive_(std::move(archive)), work_(std::move(workDir)) {}
+
+  // Runs both tools with `args` and expects identical stdout.
+  void compare(const Variant& variant, bool script) {
+    SCOPED_TRACE("variant \"" + variant.name + "\" on " + archive_);
+    std::vector<std::string> args;
+    for (const auto& a : variant.args) args.push_back(a == "@LIST@" ? listFile() : a);
+    args.push_back("--restrict-key=" + kRestrictKey);
+    if (script) {
+      args.push_back("-f");
+      args.push_back("-");
+    }
+    args.push_back(archive_);
+
+    std::vector<std::string> stock = {pgBinDir() + "/pg_restore"};
+    stock.insert(stock.end(), args.begin(), args.end());
+    std::vector<std::string> ours = {pgarcBinary(), "inspect"};
+    ours.insert(ours.end(), args.begin(), args.end());
+
+    CommandResult expected = run(stock);
+    ASSERT_EQ(expected.exitCode, 0) << "stock pg_restore failed: " << joinArgs(stock) << "\n" << expected.err;
+    CommandResult actual = run(ours);
+    EXPECT_EQ(actual.signal, 0) << joinArgs(ours) << " was killed by signal " << actual.signal;
+    EXPECT_EQ(actual.exitCode, 0) << joinArgs(ours) << " failed:\n" << firstLines(actual.err, 10);
+    if (actual.out != expected.out) {
+      std::string a = work_ + "/pg_restore.out", b = work_ + "/pgarc.out";
+      writeFile(a, expected.out);
+      writeFile(b, actual.out);
+      CommandResult d = run({"diff", "-u", "--label", "pg_restore", "--label", "pgarc inspect", a, b});
+      ADD_FAILURE() << "output differs from pg_restore (" << expected.out.size() << " vs " << actual.out.size()
+                    << " bytes) for: pgarc inspect " << joinArgs(args) << "\n"
+                    << firstLines(d.out, 40);
+    }
+  }
+
+  void compareAll() {
+    ASSERT_TRUE(fs::exists(archive_)) << archive_;
+    for (const auto& v : listVariants()) compare(v, false);
+    for (const auto& v : scriptVariants()) compare(v, true);
+  }
+
+ private:
+  std::string listFile() {
+    if (listFile_.empty()) {
+      CommandResult l = run({pgBinDir() + "/pg_restore", "-l", archive_});
+      EXPECT_EQ(l.exitCode, 0) << l.err;
+      listFile_ = work_ + "/use-list.txt";
+      writeFile(listFile_, makeListFile(l.out));
+    }
+    return listFile_;
+  }
+
+  std::string archive_;
+  std::string work_;
+  std::string listFile_;
+};
+
+struct TempDir {
+  std::string path = makeTempDir("pgarc-golden-");
+  ~TempDir() { removeTree(path); }
+};
+
+std::string testName(const testing::TestParamInfo<std::string>& info) {
+  std::string n;
+  for (char c : info.param) n += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return n;
+}
+
+// ------------------------------------------------------------- committed
+
+class CommittedArchiveGolden : public testing::TestWithParam<std::string> {};
+
+TEST_P(CommittedArchiveGolden, InspectMatchesPgRestore) {
+  TempDir tmp;
+  GoldenChecker checker(sourceDir() + "/fixtures/archives/" + GetParam(), tmp.path);
+  checker.compareAll();
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, CommittedArchiveGolden, testing::ValuesIn(kArchives), testName);
+
+// ----------------------------------------------------------------- fresh
+
+// Starts a server, loads fixtures/sample.sql with its default (bigger) data
+// and writes every archive with stock pg_dump via fixtures/make-archives.sh.
+class FreshArchiveGolden : public testing::TestWithParam<std::string> {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = std::make_unique<TempDir>();
+    server_ = std::make_unique<PgServer>();
+    if (!server_->started()) {
+      setupError_ = server_->startupError();
+      return;
+    }
+    std::string cmd = "PGHOST=" + shellQuote(server_->socketDir()) + " PGPORT=" + std::to_string(server_->port()) +
+                      " PGUSER=postgres PG_BIN=" + shellQuote(pgBinDir()) + " " +
+                      shellQuote(sourceDir() + "/fixtures/make-archives.sh") + " " + shellQuote(dir_->path + "/archives");
+    CommandResult r = runShell(cmd);
+    if (r.exitCode != 0) setupError_ = "make-archives.sh failed:\n" + r.out + r.err;
+  }
+  static void TearDownTestSuite() {
+    server_.reset();
+    dir_.reset();
+  }
+  static std::unique_ptr<TempDir> dir_;
+  static std::unique_ptr<PgServer> server_;
+  static std::string setupError_;
+};
+std::unique_ptr<TempDir> FreshArchiveGolden::dir_;
+std::unique_ptr<PgServer> FreshArchiveGolden::server_;
+std::string FreshArchiveGolden::setupError_;
+
+TEST_P(FreshArchiveGolden, InspectMatchesPgRestore) {
+  ASSERT_TRUE(setupError_.empty()) << setupError_;
+  TempDir tmp;
+  GoldenChecker checker(dir_->path + "/archives/" + GetParam(), tmp.path);
+  checker.compareAll();
+}
+
+INSTANTIATE_TEST_SUITE_P(StockPgDump, FreshArchiveGolden, testing::ValuesIn(kArchives), testName);
+
+// Reading from standard input, as pg_restore does without a file name.
+TEST(InspectGoldenStdin, CustomAndTarFromStdinMatchPgRestore) {
+  for (const std::string name : {"sample.custom", "sample-pipe.custom", "sample.tar"}) {
+    SCOPED_TRACE(name);
+    std::string data = readFile(sourceDir() + "/fixtures/archives/" + name);
+    for (const auto& mode : std::vector<std::vector<std::string>>{{"-l"}, {"-f", "-"}}) {
+      std::vector<std::string> args = mode;
+      args.push_back("--restrict-key=" + kRestrictKey);
+      std::vector<std::string> stock = {pgBinDir() + "/pg_restore"}, ours = {pgarcBinary(), "inspect"};
+      stock.insert(stock.end(), args.begin(), args.end());
+      ours.insert(ours.end(), args.begin(), args.end());
+      CommandResult expected = run(stock, data);
+      ASSERT_EQ(expected.exitCode, 0) << expected.err;
+      CommandResult actual = run(ours, data);
+      EXPECT_EQ(actual.exitCode, 0) << firstLines(actual.err, 10);
+      EXPECT_TRUE(actual.out == expected.out)
+          << "stdin output differs for " << joinArgs(args) << " (" << actual.out.size() << " vs "
+          << expected.out.size() << " bytes)";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pgarc::test
