@@ -85,7 +85,7 @@ void printCommentBlock(ScriptContext& ctx, const TocEntry& e, bool isData) {
   if (ctx.opt.verbose) {
     if (ctx.extraToc == ExtraTocStyle::DataPosition)
       out.put("-- Data Pos: " + std::to_string(static_cast<long long>(e.dataOffset)) + "\n");
-    else if (ctx.extraToc == ExtraTocStyle::FileName && e.filename)
+    else if (ctx.extraToc == ExtraTocStyle::FileName && e.filename && !e.filename->empty())
       out.put("-- File: " + *e.filename + "\n");
   }
   out.put("--\n\n");

@@ -138,8 +138,10 @@ class Marker {
     if (opt_.noPublications &&
         (desc == "PUBLICATION" || desc == "PUBLICATION TABLE" || desc == "PUBLICATION TABLES IN SCHEMA"))
       return 0;
+    if (opt_.noPublications && desc == "COMMENT" && startsWith(tag, "PUBLICATION ")) return 0;
     if (opt_.noSecurityLabels && desc == "SECURITY LABEL") return 0;
     if (opt_.noSubscriptions && desc == "SUBSCRIPTION") return 0;
+    if (opt_.noSubscriptions && desc == "COMMENT" && startsWith(tag, "SUBSCRIPTION ")) return 0;
     if (!sectionWanted(cur)) return 0;
     if (hasWanted_ && !wanted_.count(e.dumpId)) return 0;
 
@@ -159,7 +161,8 @@ class Marker {
                       isLargeObjectDependent(e);
       res &= dataLike ? kReqData : ~kReqData;
     }
-    if (!e.defn || e.defn->empty()) res &= ~kReqSchema;
+    // A partition's data loaded through its root carries only a comment as defn.
+    if (!e.defn || e.defn->empty() || startsWith(*e.defn, "-- load via partition root ")) res &= ~kReqSchema;
     if (desc == "<Init>" && tag == "Max OID") return 0;
     if (opt_.schemaOnly) res &= kReqSchema;
     if (opt_.dataOnly) res &= kReqData;

@@ -92,7 +92,7 @@ std::string byteaHexLiteral(std::string_view bytes, bool standardStrings) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(bytes.size() * 2 + 8);
-  out += standardStrings ? "'\\x" : "E'\\\\x";
+  out += standardStrings ? "'\\x" : "'\\\\x";
   for (unsigned char c : bytes) {
     out += kHex[c >> 4];
     out += kHex[c & 0xf];
@@ -107,7 +107,8 @@ std::string psqlConnectCommand(std::string_view dbname) {
   if (plain) {
     out += quoteIdent(dbname);
   } else {
-    out += "-reuse-previous=on ";
+    // psql must not reinterpret the name's bytes in another client encoding.
+    out = "\\encoding SQL_ASCII\n" + out + "-reuse-previous=on ";
     out += quoteIdent("dbname=" + connStringValue(dbname));
   }
   out += '\n';
