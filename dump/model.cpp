@@ -1,0 +1,30 @@
+#include "dump/model.hpp"
+
+namespace pgarc::dump {
+
+const char* objectTypeName(ObjectType t) {
+  static constexpr const char* kNames[kObjectTypeCount] = {
+      "NAMESPACE", "EXTENSION", "TYPE", "SHELL TYPE", "FUNCTION", "AGGREGATE", "OPERATOR",
+      "ACCESS METHOD", "OPERATOR CLASS", "OPERATOR FAMILY", "COLLATION", "CONVERSION", "TABLE",
+      "TABLE ATTACH", "ATTRDEF", "INDEX", "INDEX ATTACH", "STATISTICS", "RULE", "TRIGGER",
+      "CONSTRAINT", "FK CONSTRAINT", "PROCEDURAL LANGUAGE", "CAST", "TABLE DATA", "SEQUENCE SET",
+      "DUMMY TYPE", "TEXT SEARCH PARSER", "TEXT SEARCH DICTIONARY", "TEXT SEARCH TEMPLATE",
+      "TEXT SEARCH CONFIGURATION", "FOREIGN DATA WRAPPER", "SERVER", "DEFAULT ACL", "TRANSFORM",
+      "BLOB", "BLOB DATA", "PRE-DATA BOUNDARY", "POST-DATA BOUNDARY", "EVENT TRIGGER",
+      "REFRESH MATERIALIZED VIEW", "POLICY", "PUBLICATION", "PUBLICATION TABLE",
+      "PUBLICATION TABLES IN SCHEMA", "SUBSCRIPTION"};
+  int i = static_cast<int>(t);
+  return i >= 0 && i < kObjectTypeCount ? kNames[i] : "UNKNOWN";
+}
+
+NamespaceInfo* ObjectStore::findNamespace(uint32_t oid) const {
+  DumpableObject* o = findByOid("pg_namespace", oid);
+  return o && o->type == ObjectType::Namespace ? static_cast<NamespaceInfo*>(o) : nullptr;
+}
+
+TableInfo* ObjectStore::findTable(uint32_t oid) const {
+  DumpableObject* o = findByOid("pg_class", oid);
+  return o && o->type == ObjectType::Table ? static_cast<TableInfo*>(o) : nullptr;
+}
+
+}  // namespace pgarc::dump

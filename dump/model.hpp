@@ -1,0 +1,344 @@
+#pragma once
+// The object model of `pgarc dump`: every catalog object pg_dump 15 reads
+// becomes a DumpableObject. Objects are numbered (dumpId) in the order they are
+// read, system objects included, exactly as pg_dump numbers them, because the
+// dumpIds end up in the archive.
+//
+// Kinds live in dump/objects/<kind>.cpp behind the ObjectKind interface
+// (dump/object_kind.hpp); see dump/OBJECT_KINDS.md.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pgarc::dump {
+
+// Mirrors pg_dump's DumpableObjectType (DO_*), in the same order.
+enum class ObjectType {
+  Namespace,
+  Extension,
+  Type,
+  ShellType,
+  Func,
+  Agg,
+  Operator,
+  AccessMethod,
+  Opclass,
+  Opfamily,
+  Collation,
+  Conversion,
+  Table,
+  TableAttach,
+  Attrdef,
+  Index,
+  IndexAttach,
+  StatsExt,
+  Rule,
+  Trigger,
+  Constraint,
+  FkConstraint,
+  ProcLang,
+  Cast,
+  TableData,
+  SequenceSet,
+  DummyType,
+  TSParser,
+  TSDict,
+  TSTemplate,
+  TSConfig,
+  FDW,
+  ForeignServer,
+  DefaultAcl,
+  Transform,
+  Blob,
+  BlobData,
+  PreDataBoundary,
+  PostDataBoundary,
+  EventTrigger,
+  RefreshMatview,
+  Policy,
+  Publication,
+  PublicationRel,
+  PublicationTableInSchema,
+  Subscription,
+};
+inline constexpr int kObjectTypeCount = static_cast<int>(ObjectType::Subscription) + 1;
+const char* objectTypeName(ObjectType t);  // "NAMESPACE", "TABLE", ... for messages
+
+struct CatalogId {
+  uint32_t tableoid = 0;  // oid of the catalog the object lives in (pg_class, pg_proc, ...)
+  uint32_t oid = 0;
+  friend bool operator==(const CatalogId&, const CatalogId&) = default;
+  friend auto operator<=>(const CatalogId&, const CatalogId&) = default;
+};
+
+// Which parts of an object are emitted (pg_dump's DUMP_COMPONENT_* bits).
+enum Component : uint32_t {
+  kCompNone = 0,
+  kCompDefinition = 1 << 0,
+  kCompData = 1 << 1,
+  kCompComment = 1 << 2,
+  kCompSecLabel = 1 << 3,
+  kCompAcl = 1 << 4,
+  kCompPolicy = 1 << 5,
+  kCompUserMap = 1 << 6,
+  kCompAll = 0xFFFF,
+};
+using Components = uint32_t;
+
+using DumpId = int;
+
+struct NamespaceInfo;
+
+// The fields every object has. Kind-specific data lives in derived structs.
+struct DumpableObject {
+  explicit DumpableObject(ObjectType t) : type(t) {}
+  virtual ~DumpableObject() = default;
+  DumpableObject(const DumpableObject&) = delete;
+  DumpableObject& operator=(const DumpableObject&) = delete;
+
+  ObjectType type;
+  CatalogId catId;
+  DumpId dumpId = 0;
+  std::string name;
+  const NamespaceInfo* ns = nullptr;   // containing schema, if any
+  std::string owner;                   // role name ("" when the kind has none)
+  Components dump = kCompNone;         // components to emit
+  Components dumpContains = kCompNone; // components of contained objects (schemas, extensions)
+  Components components = kCompDefinition;  // components that exist (comment/acl/... present)
+  bool ext_member = false;             // member of an extension
+  bool depends_on_ext = false;         // depends on an extension (ALTER ... DEPENDS ON)
+  std::vector<DumpId> dependencies;    // objects that must come first
+
+  // Type-specific tie-break after type, namespace and name compare equal
+  // (pg_dump's DOTypeNameCompare): negative, zero or positive. Both objects
+  // have the same type.
+  virtual int sortTieBreak(const DumpableObject&) const { return 0; }
+};
+
+// ACL columns pg_dump reads for any object that has privileges.
+struct AclInfo {
+  std::string acl;        // aclitem[] text, "" when NULL
+  std::string acldefault; // acldefault(kind, owner) text
+  std::string privtype;   // pg_init_privs type ('i' or 'e'), "" when none
+  std::string initprivs;  // pg_init_privs.initprivs text, "" when none
+};
+
+struct NamespaceInfo : DumpableObject {
+  NamespaceInfo() : DumpableObject(ObjectType::Namespace) {}
+  AclInfo dacl;
+  uint32_t nspowner = 0;
+};
+
+struct TableInfo;
+
+// One column of a table (pg_attribute plus what pg_dump derives).
+struct AttributeInfo {
+  std::string name;
+  std::string typname;         // format_type(atttypid, atttypmod)
+  int typmod = -1;
+  std::string storage;         // attstorage
+  std::string typstorage;      // the type's default storage
+  int stattarget = -1;
+  bool isdropped = false;
+  std::string identity;        // attidentity: "", "a", "d"
+  std::string generated;       // attgenerated: "", "s"
+  bool notnull = false;
+  bool hasdef = false;
+  bool islocal = true;
+  int inhcount = 0;
+  bool hasmissing = false;
+  std::string attoptions;      // "opt=val, ..." or ""
+  std::string collation;       // collation name qualified, "" when default for the type
+  std::string attfdwoptions;
+  std::string missingval;
+  AclInfo dacl;
+  bool inheritedNotNull = false;  // pg_dump's notnull from parent (flagInhAttrs)
+};
+
+// A column default (DO_ATTRDEF).
+struct AttrDefInfo : DumpableObject {
+  AttrDefInfo() : DumpableObject(ObjectType::Attrdef) {}
+  TableInfo* table = nullptr;
+  int adnum = 0;
+  std::string adef_expr;   // pg_get_expr(adbin, adrelid)
+  bool separate = false;   // emitted as ALTER TABLE ... SET DEFAULT
+};
+
+// CHECK / PRIMARY KEY / UNIQUE / EXCLUDE / FOREIGN KEY constraints (DO_CONSTRAINT,
+// DO_FK_CONSTRAINT); a domain's CHECK constraints use it too (table == nullptr).
+struct ConstraintInfo : DumpableObject {
+  explicit ConstraintInfo(ObjectType t = ObjectType::Constraint) : DumpableObject(t) {}
+  TableInfo* table = nullptr;
+  DumpableObject* domain = nullptr;  // contype 'c' on a domain
+  char contype = 'c';
+  std::string condef;                // pg_get_constraintdef
+  uint32_t confrelid = 0;
+  DumpId conindex = 0;               // dumpId of the index of a PK/UNIQUE/EXCLUDE
+  bool condeferrable = false;
+  bool condeferred = false;
+  bool conislocal = true;
+  bool separate = false;             // must be emitted outside CREATE TABLE
+};
+
+struct IndxInfo : DumpableObject {
+  IndxInfo() : DumpableObject(ObjectType::Index) {}
+  TableInfo* table = nullptr;
+  std::string indexdef;       // pg_get_indexdef
+  std::string tablespace;
+  std::string indreloptions;
+  std::string indstatcols;    // column numbers with statistics targets
+  std::string indstatvals;
+  int indnkeyattrs = 0;
+  int indnattrs = 0;
+  std::vector<uint32_t> indkeys;
+  bool indisclustered = false;
+  bool indisreplident = false;
+  bool indnullsnotdistinct = false;
+  uint32_t parentidx = 0;      // partitioned parent index oid
+  std::vector<DumpableObject*> partattaches;
+  uint32_t indexconstraint = 0;  // oid of the owning constraint, 0 if none
+  uint32_t relpages = 0;
+};
+
+// ALTER INDEX parent ATTACH PARTITION child.
+struct IndexAttachInfo : DumpableObject {
+  IndexAttachInfo() : DumpableObject(ObjectType::IndexAttach) {}
+  IndxInfo* parentIdx = nullptr;
+  IndxInfo* partitionIdx = nullptr;
+};
+
+struct TableDataInfo;
+
+// Tables, views, sequences, matviews, foreign tables, partitioned tables and
+// composite types' relations (relkind distinguishes them, as in pg_class).
+struct TableInfo : DumpableObject {
+  TableInfo() : DumpableObject(ObjectType::Table) {}
+  AclInfo dacl;
+  char relkind = 'r';
+  char relpersistence = 'p';
+  char relreplident = 'd';
+  std::string reloptions;      // "a=b, c=d" inside WITH (...)
+  std::string checkoption;     // views: local / cascaded
+  std::string toast_reloptions;
+  std::string tablespace;      // "" = database default
+  std::string amname;          // table access method, "" for non-tables
+  bool hasindex = false;
+  bool hasrules = false;
+  bool hastriggers = false;
+  bool rowsec = false;
+  bool forcerowsec = false;
+  bool hasoids = false;
+  bool ispartition = false;
+  bool interesting = false;    // pg_dump's "interesting": columns are read
+  bool dummy_view = false;     // view emitted first as a dummy table (loops)
+  bool postponed_def = false;  // matview/view definition emitted later
+  uint32_t frozenxid = 0, minmxid = 0, toast_frozenxid = 0, toast_minmxid = 0;
+  uint32_t toast_oid = 0;
+  uint32_t reltype = 0;
+  uint32_t reloftype_oid = 0;
+  std::string reloftype;       // OF type name
+  uint32_t foreign_server = 0;
+  uint32_t owning_tab = 0;     // sequence OWNED BY table oid
+  int owning_col = 0;
+  bool is_identity_sequence = false;
+  int relpages = 0;
+  std::string partkeydef;      // pg_get_partkeydef
+  std::string partbound;       // pg_get_expr(relpartbound)
+  bool unsafe_partitions = false;
+  std::string viewdef;         // pg_get_viewdef for views/matviews
+  int ncheck = 0;
+
+  std::vector<AttributeInfo> attrs;        // index = attnum-1
+  std::vector<AttrDefInfo*> attrdefs;      // per attnum-1, nullptr when none
+  std::vector<ConstraintInfo*> checkexprs; // CHECK constraints
+  std::vector<TableInfo*> parents;         // inheritance parents, in inhseqno order
+  std::vector<IndxInfo*> indexes;
+  TableDataInfo* dataObj = nullptr;
+  int numParents() const { return static_cast<int>(parents.size()); }
+};
+
+// ALTER TABLE parent ATTACH PARTITION child FOR VALUES ...
+struct TableAttachInfo : DumpableObject {
+  TableAttachInfo() : DumpableObject(ObjectType::TableAttach) {}
+  TableInfo* parentTbl = nullptr;
+  TableInfo* partitionTbl = nullptr;
+};
+
+// The data of one table (DO_TABLE_DATA), or a sequence's value (DO_SEQUENCE_SET
+// uses the same struct).
+struct TableDataInfo : DumpableObject {
+  explicit TableDataInfo(ObjectType t = ObjectType::TableData) : DumpableObject(t) {}
+  TableInfo* table = nullptr;
+  std::string filtercond;      // WHERE clause for partial dumps, "" for none
+};
+
+// One large object (DO_BLOB); its data is in the single BLOBS entry (DO_BLOB_DATA).
+struct BlobInfo : DumpableObject {
+  BlobInfo() : DumpableObject(ObjectType::Blob) {}
+  AclInfo dacl;
+};
+
+// Section boundaries (DO_PRE_DATA_BOUNDARY / DO_POST_DATA_BOUNDARY) and the
+// BLOBS data object have no kind-specific fields.
+struct PlainObject : DumpableObject {
+  explicit PlainObject(ObjectType t) : DumpableObject(t) {}
+};
+
+// Every object read, owned here, indexed the ways pg_dump looks them up.
+class ObjectStore {
+ public:
+  // Takes ownership, assigns the next dumpId (pg_dump's AssignDumpId) and indexes it.
+  template <class T>
+  T* add(std::unique_ptr<T> obj) {
+    T* raw = obj.get();
+    raw->dumpId = ++lastDumpId_;
+    byDumpId_.resize(static_cast<size_t>(raw->dumpId) + 1, nullptr);
+    byDumpId_[raw->dumpId] = raw;
+    if (raw->catId.oid != 0) byCatalogId_[raw->catId] = raw;
+    objects_.push_back(std::move(obj));
+    return raw;
+  }
+  // A dumpId for an entry that is not an object (comments, ACLs, ENCODING...).
+  DumpId newDumpId() { return ++lastDumpId_; }
+  DumpId lastDumpId() const { return lastDumpId_; }
+
+  DumpableObject* byDumpId(DumpId id) const {
+    return id > 0 && static_cast<size_t>(id) < byDumpId_.size() ? byDumpId_[id] : nullptr;
+  }
+  DumpableObject* byCatalogId(CatalogId id) const {
+    auto it = byCatalogId_.find(id);
+    return it == byCatalogId_.end() ? nullptr : it->second;
+  }
+  // Objects in dumpId order.
+  const std::vector<std::unique_ptr<DumpableObject>>& all() const { return objects_; }
+
+  // Catalog oids of the system catalogs, filled at the start of the catalog pass.
+  std::map<std::string, uint32_t> catalogOids;  // "pg_class" -> 1259 ...
+  uint32_t catalogOid(const std::string& name) const {
+    auto it = catalogOids.find(name);
+    return it == catalogOids.end() ? 0 : it->second;
+  }
+  // Lookups by plain oid for the common catalogs.
+  NamespaceInfo* findNamespace(uint32_t oid) const;
+  TableInfo* findTable(uint32_t oid) const;
+  DumpableObject* findByOid(const std::string& catalog, uint32_t oid) const {
+    return byCatalogId(CatalogId{catalogOid(catalog), oid});
+  }
+
+ private:
+  std::vector<std::unique_ptr<DumpableObject>> objects_;
+  std::vector<DumpableObject*> byDumpId_{nullptr};
+  std::map<CatalogId, DumpableObject*> byCatalogId_;
+  DumpId lastDumpId_ = 0;
+};
+
+inline void addDependency(DumpableObject& obj, DumpId refId) {
+  for (DumpId d : obj.dependencies)
+    if (d == refId) return;
+  obj.dependencies.push_back(refId);
+}
+
+}  // namespace pgarc::dump

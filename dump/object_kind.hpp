@@ -1,0 +1,124 @@
+#pragma once
+// The extension point for object kinds. Each kind lives in
+// dump/objects/<kind>.cpp and provides
+//   (a) a catalog step: one batched query for all objects of the kind (with
+//       per-server-version variants next to it) that adds objects to the store;
+//   (b) an emitter: the TOC entries of one object (definition, plus its
+//       COMMENT / SECURITY LABEL / ACL entries through the shared helpers).
+// dump/objects/registry.cpp lists the steps in pg_dump's getSchemaData order
+// and maps each ObjectType to its emitter. See dump/OBJECT_KINDS.md.
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dump/connection.hpp"
+#include "dump/model.hpp"
+#include "dump/options.hpp"
+#include "dump/quoting.hpp"
+#include "format/archive.hpp"
+#include "format/result.hpp"
+
+namespace pgarc::dump {
+
+// Oid sets that -n/-N/-t/-T/-e/--exclude-table-data resolved to on the server.
+struct Selection {
+  std::set<uint32_t> schemaInclude, schemaExclude;
+  std::set<uint32_t> tableInclude, tableExclude, tableDataExclude;
+  std::set<uint32_t> extensionInclude;
+  std::set<uint32_t> foreignServerInclude;
+  bool anySchemaInclude = false, anyTableInclude = false, anyExtensionInclude = false;
+};
+
+// What the catalog steps share.
+struct CatalogContext {
+  Connection& conn;
+  const DumpOptions& options;
+  ObjectStore& store;
+  const Selection& selection;
+  int serverVersion = 0;
+  std::function<void(const std::string&)> info;  // -v messages ("reading schemas")
+  // Extension membership: catalog id of member -> extension object (pg_depend 'e').
+  std::map<CatalogId, DumpableObject*> extensionMembers;
+};
+
+// Receives the bytes of one TABLE DATA entry (COPY text or INSERT statements).
+class ChunkSink {
+ public:
+  virtual ~ChunkSink() = default;
+  virtual Status write(std::string_view bytes) = 0;
+};
+
+// Receives the large objects of the BLOBS entry.
+class BlobOutput {
+ public:
+  virtual ~BlobOutput() = default;
+  virtual Status beginBlob(uint32_t oid) = 0;
+  virtual Status write(std::string_view bytes) = 0;
+  virtual Status endBlob(uint32_t oid) = 0;
+};
+
+using TableDataProducer = std::function<Status(ChunkSink&)>;
+using BlobsProducer = std::function<Status(BlobOutput&)>;
+
+// One TOC entry as a kind describes it (pg_dump's ArchiveEntry arguments).
+struct EntrySpec {
+  DumpId dumpId = 0;
+  CatalogId catId;
+  std::string tag;
+  std::string desc;
+  Section section = Section::PreData;
+  std::string defn;
+  std::string dropStmt;
+  std::string copyStmt;
+  std::optional<std::string> namespace_;
+  std::optional<std::string> tablespace;
+  std::optional<std::string> tableam;
+  std::optional<std::string> owner;
+  std::vector<DumpId> deps;
+  TableDataProducer tableData;  // set for TABLE DATA entries
+  BlobsProducer blobs;          // set for the BLOBS entry
+};
+
+// A pg_description or pg_seclabel row.
+struct CommentItem {
+  int objsubid = 0;
+  std::string descr;
+  std::string provider;   // security labels only
+};
+using CommentMap = std::map<CatalogId, std::vector<CommentItem>>;  // ordered by objsubid
+
+// What emitters share: the store, options, quoting, and the growing TOC.
+class EmitContext {
+ public:
+  EmitContext(const DumpOptions& o, ObjectStore& s, const Quoter& q, Connection* c)
+      : options(o), store(s), quote(q), conn(c) {}
+  const DumpOptions& options;
+  ObjectStore& store;
+  const Quoter& quote;
+  Connection* conn;   // for data producers; nullptr in unit tests
+
+  void add(EntrySpec e) { entries.push_back(std::move(e)); }
+  std::vector<EntrySpec> entries;   // in emission order = archive order
+  CommentMap comments;              // collectComments
+  CommentMap seclabels;             // collectSecLabels
+  std::string dbOwner;              // owner of the database (for public schema etc.)
+  int serverVersion = 0;
+};
+
+// A step of the catalog pass (one pg_dump getXxx call).
+struct CatalogStep {
+  const char* message;                 // -v message, e.g. "reading schemas"
+  Status (*run)(CatalogContext&);
+};
+
+using Emitter = Status (*)(EmitContext&, DumpableObject&);
+
+// The catalog pass in pg_dump 15's getSchemaData order.
+const std::vector<CatalogStep>& catalogSteps();
+// The emitter of a type; nullptr for types that emit nothing themselves.
+Emitter emitterFor(ObjectType t);
+
+}  // namespace pgarc::dump

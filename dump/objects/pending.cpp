@@ -1,0 +1,202 @@
+// Placeholder catalog steps for kinds not implemented yet. Each reads the
+// rows pg_dump 15 reads for the kind (same selection, same order) and records
+// them as PlainObject with no components, so that every later dumpId equals
+// pg_dump's. Implementing a kind = deleting its step/emitter here and writing
+// dump/objects/<kind>.cpp (see dump/OBJECT_KINDS.md).
+#include "dump/objects/kinds.hpp"
+#include "dump/objects/placeholder.hpp"
+
+namespace pgarc::dump {
+
+Status getExtensions(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::Extension, "SELECT tableoid, oid FROM pg_catalog.pg_extension");
+}
+Status getExtensionMembership(CatalogContext&) { return {}; }
+Status getFuncs(CatalogContext& ctx) {
+  return addPlaceholders(
+      ctx, ObjectType::Func,
+      "SELECT p.tableoid, p.oid FROM pg_catalog.pg_proc p "
+      "LEFT JOIN pg_catalog.pg_init_privs pip ON (p.oid = pip.objoid AND pip.classoid = "
+      "'pg_catalog.pg_proc'::pg_catalog.regclass AND pip.objsubid = 0) "
+      "WHERE p.prokind <> 'a' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend WHERE classid = "
+      "'pg_catalog.pg_proc'::pg_catalog.regclass AND objid = p.oid AND deptype = 'i') AND ("
+      "pronamespace != (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = 'pg_catalog') "
+      "OR EXISTS (SELECT 1 FROM pg_catalog.pg_cast WHERE pg_cast.oid > 16383 AND p.oid = pg_cast.castfunc) "
+      "OR EXISTS (SELECT 1 FROM pg_catalog.pg_transform WHERE pg_transform.oid > 16383 AND "
+      "(p.oid = pg_transform.trffromsql OR p.oid = pg_transform.trftosql)) "
+      "OR p.proacl IS DISTINCT FROM pip.initprivs)");
+}
+Status getTypes(CatalogContext& ctx) {
+  // Per type: the type, then its domain constraints, then a shell type for
+  // dumped user base/range types.
+  PGARC_ASSIGN(QueryResult r,
+               ctx.conn.query("SELECT t.tableoid, t.oid, t.typtype, t.typnamespace, "
+                              "(SELECT count(*) FROM pg_catalog.pg_constraint c WHERE c.contypid = t.oid) "
+                              "FROM pg_catalog.pg_type t"));
+  for (int i = 0; i < r.rows(); i++) {
+    auto t = std::make_unique<PlainObject>(ObjectType::Type);
+    t->catId = {r.oid(i, 0), r.oid(i, 1)};
+    ctx.store.add(std::move(t));
+    for (int64_t c = 0; c < r.integer(i, 4); c++) ctx.store.add(std::make_unique<PlainObject>(ObjectType::Constraint));
+    char typtype = r.ch(i, 2);
+    NamespaceInfo* ns = ctx.store.findNamespace(r.oid(i, 3));
+    if ((typtype == 'b' || typtype == 'r') && ns && (ns->dumpContains & kCompDefinition))
+      ctx.store.add(std::make_unique<PlainObject>(ObjectType::ShellType));
+  }
+  return {};
+}
+Status getProcLangs(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::ProcLang,
+                         "SELECT tableoid, oid FROM pg_catalog.pg_language WHERE lanispl ORDER BY oid");
+}
+Status getAggregates(CatalogContext& ctx) {
+  return addPlaceholders(
+      ctx, ObjectType::Agg,
+      "SELECT p.tableoid, p.oid FROM pg_catalog.pg_proc p "
+      "LEFT JOIN pg_catalog.pg_init_privs pip ON (p.oid = pip.objoid AND pip.classoid = "
+      "'pg_catalog.pg_proc'::pg_catalog.regclass AND pip.objsubid = 0) "
+      "WHERE p.prokind = 'a' AND (p.pronamespace != (SELECT oid FROM pg_catalog.pg_namespace "
+      "WHERE nspname = 'pg_catalog') OR p.proacl IS DISTINCT FROM pip.initprivs)");
+}
+Status getOperators(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::Operator, "SELECT tableoid, oid FROM pg_catalog.pg_operator");
+}
+Status getAccessMethods(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::AccessMethod, "SELECT tableoid, oid FROM pg_catalog.pg_am");
+}
+Status getOpclasses(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::Opclass, "SELECT tableoid, oid FROM pg_catalog.pg_opclass");
+}
+Status getOpfamilies(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::Opfamily, "SELECT tableoid, oid FROM pg_catalog.pg_opfamily");
+}
+Status getTSParsers(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::TSParser, "SELECT tableoid, oid FROM pg_catalog.pg_ts_parser");
+}
+Status getTSTemplates(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::TSTemplate, "SELECT tableoid, oid FROM pg_catalog.pg_ts_template");
+}
+Status getTSDictionaries(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::TSDict, "SELECT tableoid, oid FROM pg_catalog.pg_ts_dict");
+}
+Status getTSConfigurations(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::TSConfig, "SELECT tableoid, oid FROM pg_catalog.pg_ts_config");
+}
+Status getForeignDataWrappers(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::FDW, "SELECT tableoid, oid FROM pg_catalog.pg_foreign_data_wrapper");
+}
+Status getForeignServers(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::ForeignServer, "SELECT tableoid, oid FROM pg_catalog.pg_foreign_server");
+}
+Status getDefaultACLs(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::DefaultAcl, "SELECT tableoid, oid FROM pg_catalog.pg_default_acl");
+}
+Status getCollations(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::Collation, "SELECT tableoid, oid FROM pg_catalog.pg_collation");
+}
+Status getConversions(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::Conversion, "SELECT tableoid, oid FROM pg_catalog.pg_conversion");
+}
+Status getCasts(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::Cast,
+                         "SELECT tableoid, oid, castsource, casttarget FROM pg_catalog.pg_cast ORDER BY 3,4");
+}
+Status getTransforms(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::Transform,
+                         "SELECT tableoid, oid, trftype, trflang FROM pg_catalog.pg_transform ORDER BY 3,4");
+}
+Status getEventTriggers(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::EventTrigger,
+                         "SELECT tableoid, oid FROM pg_catalog.pg_event_trigger ORDER BY oid");
+}
+Status processExtensionTables(CatalogContext&) { return {}; }
+Status getExtendedStatistics(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::StatsExt, "SELECT tableoid, oid FROM pg_catalog.pg_statistic_ext");
+}
+Status getTriggers(CatalogContext& ctx) {
+  std::string oids = interestingTableOids(ctx, [](const TableInfo& t) { return t.hastriggers; });
+  return addPlaceholders(
+      ctx, ObjectType::Trigger,
+      "SELECT t.tableoid, t.oid FROM unnest('" + oids +
+          "'::pg_catalog.oid[]) AS src(tbloid) JOIN pg_catalog.pg_trigger t ON (src.tbloid = t.tgrelid) "
+          "LEFT JOIN pg_catalog.pg_trigger u ON (u.oid = t.tgparentid) "
+          "WHERE ((NOT t.tgisinternal AND t.tgparentid = 0) OR t.tgenabled != u.tgenabled) "
+          "ORDER BY t.tgrelid, t.tgname");
+}
+Status getRules(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::Rule, "SELECT tableoid, oid FROM pg_catalog.pg_rewrite ORDER BY oid");
+}
+Status getPolicies(CatalogContext& ctx) {
+  // One "ROW SECURITY" object per dumped table with RLS enabled, then the policies.
+  std::string oids;
+  for (const auto& o : ctx.store.all()) {
+    if (o->type != ObjectType::Table) continue;
+    auto& t = static_cast<TableInfo&>(*o);
+    if (!(t.dump & kCompPolicy)) continue;
+    if (t.rowsec) ctx.store.add(std::make_unique<PlainObject>(ObjectType::Policy));
+    oids += (oids.empty() ? "" : ",") + std::to_string(t.catId.oid);
+  }
+  return addPlaceholders(ctx, ObjectType::Policy,
+                         "SELECT pol.tableoid, pol.oid FROM unnest('{" + oids +
+                             "}'::pg_catalog.oid[]) AS src(tbloid) JOIN pg_catalog.pg_policy pol "
+                             "ON (src.tbloid = pol.polrelid)");
+}
+Status getPublications(CatalogContext& ctx) {
+  return addPlaceholders(ctx, ObjectType::Publication, "SELECT tableoid, oid FROM pg_catalog.pg_publication");
+}
+Status getPublicationTables(CatalogContext& ctx) {
+  return addPlaceholdersIf(ctx, ObjectType::PublicationRel,
+                           "SELECT tableoid, oid, prrelid FROM pg_catalog.pg_publication_rel",
+                           [&](const QueryResult& r, int i) {
+                             TableInfo* t = ctx.store.findTable(r.oid(i, 2));
+                             return t && (t->dump & kCompDefinition);
+                           });
+}
+Status getPublicationNamespaces(CatalogContext& ctx) {
+  return addPlaceholdersIf(ctx, ObjectType::PublicationTableInSchema,
+                           "SELECT tableoid, oid, pnnspid FROM pg_catalog.pg_publication_namespace",
+                           [&](const QueryResult& r, int i) {
+                             NamespaceInfo* n = ctx.store.findNamespace(r.oid(i, 2));
+                             return n && (n->dump & kCompDefinition);
+                           });
+}
+Status getSubscriptions(CatalogContext& ctx) {
+  if (ctx.options.noSubscriptions) return {};
+  return addPlaceholders(ctx, ObjectType::Subscription,
+                         "SELECT s.tableoid, s.oid FROM pg_catalog.pg_subscription s WHERE s.subdbid = "
+                         "(SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())");
+}
+
+Status dumpExtension(EmitContext&, DumpableObject&) { return {}; }
+Status dumpType(EmitContext&, DumpableObject&) { return {}; }
+Status dumpShellType(EmitContext&, DumpableObject&) { return {}; }
+Status dumpFunc(EmitContext&, DumpableObject&) { return {}; }
+Status dumpAgg(EmitContext&, DumpableObject&) { return {}; }
+Status dumpOpr(EmitContext&, DumpableObject&) { return {}; }
+Status dumpAccessMethod(EmitContext&, DumpableObject&) { return {}; }
+Status dumpOpclass(EmitContext&, DumpableObject&) { return {}; }
+Status dumpOpfamily(EmitContext&, DumpableObject&) { return {}; }
+Status dumpCollation(EmitContext&, DumpableObject&) { return {}; }
+Status dumpConversion(EmitContext&, DumpableObject&) { return {}; }
+Status dumpStatisticsExt(EmitContext&, DumpableObject&) { return {}; }
+Status dumpRule(EmitContext&, DumpableObject&) { return {}; }
+Status dumpTrigger(EmitContext&, DumpableObject&) { return {}; }
+Status dumpProcLang(EmitContext&, DumpableObject&) { return {}; }
+Status dumpCast(EmitContext&, DumpableObject&) { return {}; }
+Status dumpTSParser(EmitContext&, DumpableObject&) { return {}; }
+Status dumpTSDictionary(EmitContext&, DumpableObject&) { return {}; }
+Status dumpTSTemplate(EmitContext&, DumpableObject&) { return {}; }
+Status dumpTSConfig(EmitContext&, DumpableObject&) { return {}; }
+Status dumpForeignDataWrapper(EmitContext&, DumpableObject&) { return {}; }
+Status dumpForeignServer(EmitContext&, DumpableObject&) { return {}; }
+Status dumpDefaultACL(EmitContext&, DumpableObject&) { return {}; }
+Status dumpTransform(EmitContext&, DumpableObject&) { return {}; }
+Status dumpEventTrigger(EmitContext&, DumpableObject&) { return {}; }
+Status refreshMatViewData(EmitContext&, DumpableObject&) { return {}; }
+Status dumpPolicy(EmitContext&, DumpableObject&) { return {}; }
+Status dumpPublication(EmitContext&, DumpableObject&) { return {}; }
+Status dumpPublicationTable(EmitContext&, DumpableObject&) { return {}; }
+Status dumpPublicationNamespace(EmitContext&, DumpableObject&) { return {}; }
+Status dumpSubscription(EmitContext&, DumpableObject&) { return {}; }
+
+}  // namespace pgarc::dump
