@@ -93,6 +93,15 @@ class MemberSpool {
   uint64_t size_ = 0;
 };
 
+constexpr std::string_view kRestoreSqlNote =
+    "--\n"
+    "-- NOTE:\n"
+    "--\n"
+    "-- File paths need to be edited. Search for $$PATH$$ and\n"
+    "-- replace it with the path to the directory containing\n"
+    "-- the extracted data files.\n"
+    "--\n";
+
 // restore.sql only refers to the data members by name; it never embeds data.
 class NoDataSource : public DataSource {
  public:
@@ -199,9 +208,14 @@ class TarWriter : public ArchiveWriter {
         return Error{"no data was written for a TOC entry that has data", out_->name(), {}, e.dumpId};
       }
     }
+    // pg_dump renders restore.sql as a restore with drop statements on, and
+    // puts its own note about $$PATH$$ in front.
     RestoreOptions options;
     options.mode = ScriptMode::TarRestoreSql;
+    options.clean = true;
+    options.create = true;
     MemoryOutput script(false, "restore.sql");
+    PGARC_TRY(script.write(kRestoreSqlNote));
     NoDataSource noData;
     PGARC_TRY(renderScript(toc_, noData, options, script));
     MemberSpool spool;
