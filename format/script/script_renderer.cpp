@@ -76,6 +76,9 @@ Status renderScript(const ArchiveToc& toc, DataSource& data, const RestoreOption
   ScriptContext ctx(toc, options, printer);
   PGARC_TRY(applySpecialEntries(ctx));
   ctx.extraToc = extraTocStyleOf(data);
+  // pg_dump writes tar's restore.sql with no key: the script then has no
+  // \restrict/\unrestrict pair, and the lines around \connect print "(null)".
+  const bool printRestrict = options.restrictKey || options.mode != ScriptMode::TarRestoreSql;
   if (options.restrictKey) ctx.restrictKey = *options.restrictKey;
   else if (options.mode == ScriptMode::TarRestoreSql) ctx.restrictKey = "(null)";
   else ctx.restrictKey = randomRestrictKey();
@@ -88,7 +91,7 @@ Status renderScript(const ArchiveToc& toc, DataSource& data, const RestoreOption
   }
 
   printer.put("--\n-- PostgreSQL database dump\n--\n\n");
-  printer.put("\\restrict " + ctx.restrictKey + "\n\n");
+  if (printRestrict) printer.put("\\restrict " + ctx.restrictKey + "\n\n");
   if (toc.header.version.atLeast(1, 10)) {
     printer.put("-- Dumped from database version " + toc.header.serverVersion + "\n");
     printer.put("-- Dumped by pg_dump version " + toc.header.dumpVersion + "\n");
@@ -123,7 +126,7 @@ Status renderScript(const ArchiveToc& toc, DataSource& data, const RestoreOption
   if (options.singleTransaction) printer.put("COMMIT;\n\n");
   if (options.verbose) printTimestamp(ctx, "Completed on", static_cast<long long>(std::time(nullptr)));
   printer.put("--\n-- PostgreSQL database dump complete\n--\n\n");
-  printer.put("\\unrestrict " + ctx.restrictKey + "\n\n");
+  if (printRestrict) printer.put("\\unrestrict " + ctx.restrictKey + "\n\n");
   return printer.finish();
 }
 
