@@ -318,6 +318,48 @@ TEST_P(ScriptRendererStock, MatchesPgRestore) {
   EXPECT_TRUE(sameText(normaliseCompletion(stock.out), normaliseCompletion(out.data())));
 }
 
+// pg_dump -Ft's restore.sql, after its 7-line $$PATH$$ note, is the
+// TarRestoreSql rendering of the same TOC with -c -C semantics.
+TEST_F(ScriptRendererStock, TarRestoreSqlMatchesPgDump) {
+  const std::string path = dir_ + "/hostile.tar";
+  CommandResult member = runShell("tar xOf " + shellQuote(path) + " restore.sql");
+  ASSERT_EQ(member.exitCode, 0) << member.err;
+  size_t at = 0;
+  for (int i = 0; i < 7 && at != std::string::npos; ++i) at = member.out.find('\n', at) + 1;
+  ASSERT_NE(at, std::string::npos);
+  auto reader = openArchive(path);
+  ASSERT_TRUE(reader.ok()) << reader.error().describe();
+  RestoreOptions options;
+  options.mode = ScriptMode::TarRestoreSql;
+  options.clean = true;
+  options.create = true;
+  MemoryOutput out;
+  Status st = renderScript((*reader)->toc(), **reader, options, out);
+  ASSERT_TRUE(st.ok()) << st.error().describe();
+  EXPECT_TRUE(sameText(member.out.substr(at), out.data()));
+}
+
+// pg_dump -Fp renders through the same code as pg_restore: the plain dump of
+// the unchanged database equals the rendering of its custom archive.
+TEST_F(ScriptRendererStock, PlainDumpMatchesPgDumpPlain) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{{}, {"-C", "-c", "--if-exists"}}) {
+    std::vector<std::string> argv = {pgBinDir() + "/pg_dump", "--restrict-key=" + kRestrictKey};
+    for (const auto& a : server_->clientArgs()) argv.push_back(a);
+    for (const auto& a : args) argv.push_back(a);
+    argv.push_back("hostile");
+    CommandResult plain = run(argv);
+    ASSERT_EQ(plain.exitCode, 0) << plain.err;
+    auto reader = openArchive(dir_ + "/hostile.custom");
+    ASSERT_TRUE(reader.ok()) << reader.error().describe();
+    RestoreOptions options = toOptions(args, "");
+    options.mode = ScriptMode::PlainDump;
+    MemoryOutput out;
+    Status st = renderScript((*reader)->toc(), **reader, options, out);
+    ASSERT_TRUE(st.ok()) << st.error().describe();
+    EXPECT_TRUE(sameText(plain.out, out.data()));
+  }
+}
+
 std::vector<Case> cases() {
   const std::vector<std::vector<std::string>> full = {
       {},
