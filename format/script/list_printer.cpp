@@ -71,7 +71,9 @@ Status renderList(const ArchiveToc& toc, ArchiveKind kind, const RestoreOptions&
       p.put(line + "\n");
     }
   }
-  return p.finish();
+  PGARC_TRY(p.finish());
+  if (sel.strictNamesError) return *sel.strictNamesError;
+  return {};
 }
 
 }  // namespace pgarc

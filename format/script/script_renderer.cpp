@@ -71,6 +71,7 @@ Status renderScript(const ArchiveToc& toc, DataSource& data, const RestoreOption
   using namespace script;
   PGARC_TRY(checkOptionConflicts(options));
   PGARC_ASSIGN(Selection sel, selectEntries(toc, options));
+  if (sel.strictNamesError) return *sel.strictNamesError;
 
   Printer printer(out);
   ScriptContext ctx(toc, options, printer);

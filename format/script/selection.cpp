@@ -249,7 +249,7 @@ Result<Selection> selectEntries(const ArchiveToc& toc, const RestoreOptions& opt
 
   sel.reqs.assign(n, 0);
   marker.mark(sel.order, sel.reqs, true);
-  PGARC_TRY(marker.strictNamesCheck());
+  if (Status strict = marker.strictNamesCheck(); !strict.ok()) sel.strictNamesError = std::move(strict).error();
   return sel;
 }
 

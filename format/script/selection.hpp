@@ -2,6 +2,7 @@
 // Which TOC entries pg_restore 15 restores, and in which order: the -L list
 // file reordering, the per-entry requirement rules (_tocEntryRequired) and
 // --strict-names checking.
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -19,14 +20,17 @@ struct Selection {
   std::vector<unsigned> reqs;   // requirement bits, indexed like toc.entries
   bool listFileUsed = false;
   std::unordered_set<int> wanted;  // dumpIds named by the list file
+  // --strict-names failure; pg_restore -l reports it after the listing,
+  // a script restore before printing anything.
+  std::optional<Error> strictNamesError;
 };
 
 // Option combinations pg_restore refuses before reading anything.
 Status checkOptionConflicts(const RestoreOptions& options);
 
 // Applies -L (if given), then marks every entry in processing order.
-// Fails like pg_restore for an unknown dumpId in the list file and for
-// --strict-names patterns that matched nothing.
+// Fails like pg_restore for an unknown dumpId in the list file; --strict-names
+// patterns that matched nothing are recorded in strictNamesError.
 Result<Selection> selectEntries(const ArchiveToc& toc, const RestoreOptions& options);
 
 // `pg_restore -l` evaluates each entry again while listing, against the marks

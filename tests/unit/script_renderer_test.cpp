@@ -399,6 +399,17 @@ TEST(ListRenderer, HeaderAndEntries) {
   EXPECT_TRUE(contains(verbose, "11; 0 0 COMMENT public TABLE t postgres\n;\tdepends on: 10\n"));
 }
 
+TEST(ListRenderer, StrictNamesErrorComesAfterTheListing) {
+  RestoreOptions o;
+  o.tableNames = {"t", "nosuch"};
+  o.strictNames = true;
+  MemoryOutput out;
+  Status st = renderList(sampleToc(), ArchiveKind::Custom, o, out);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "table \"nosuch\" not found");
+  EXPECT_TRUE(contains(out.data(), "10; 0 0 TABLE public t postgres\n"));
+}
+
 TEST(SqlText, QuoteIdentMatchesPostgresRules) {
   EXPECT_EQ(quoteIdent("abc_1"), "abc_1");
   EXPECT_EQ(quoteIdent("Abc"), "\"Abc\"");
