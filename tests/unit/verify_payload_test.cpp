@@ -1,0 +1,177 @@
+// Unit tests of verify's building blocks: SHA-256, the COPY text checker,
+// the COPY column-list parser, JSON and the manifest round trip.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <set>
+
+#include "verify/json.hpp"
+#include "verify/manifest.hpp"
+#include "verify/payload_checker.hpp"
+#include "verify/sha256.hpp"
+
+using namespace pgarc;
+using namespace std::string_literals;
+
+namespace {
+
+std::string sha(std::string_view s, bool hw) {
+  Sha256 h(hw);
+  h.update(s);
+  return h.hexDigest();
+}
+
+struct Fault {
+  std::string what;
+  uint64_t offset;
+};
+
+std::vector<Fault> checkCopy(std::string_view payload, std::optional<size_t> columns, bool utf8 = true,
+                             size_t pieceSize = 0) {
+  std::vector<Fault> faults;
+  CopyTextChecker c(columns, utf8, [&](std::string what, uint64_t off) { faults.push_back({std::move(what), off}); });
+  if (pieceSize == 0) {
+    c.feed(payload);
+  } else {
+    for (size_t i = 0; i < payload.size(); i += pieceSize) c.feed(payload.substr(i, pieceSize));
+  }
+  c.finish();
+  return faults;
+}
+
+}  // namespace
+
+TEST(VerifySha256, Fips180Vectors) {
+  for (bool hw : {false, true}) {
+    EXPECT_EQ(sha("", hw), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(sha("abc", hw), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", hw),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(sha(std::string(1000000, 'a'), hw), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  }
+}
+
+TEST(VerifySha256, PiecewiseEqualsOneShot) {
+  EXPECT_TRUE(rc::check("any split of the input gives the same digest", [](const std::string& data, size_t cut) {
+    for (bool hw : {false, true}) {
+      Sha256 h(hw);
+      size_t at = data.empty() ? 0 : cut % (data.size() + 1);
+      h.update(std::string_view(data).substr(0, at));
+      h.update(std::string_view(data).substr(at));
+      RC_ASSERT(h.hexDigest() == sha(data, false));
+    }
+  }));
+}
+
+TEST(VerifyCopyColumns, ParsesQuotedAndEmptyLists) {
+  EXPECT_EQ(copyColumnCount("COPY app.customers (id, name, note, balance) FROM stdin;\n"), 4u);
+  EXPECT_EQ(copyColumnCount("COPY public.\"odd name\" (\"c d\", \"E\") FROM stdin;\n"), 2u);
+  EXPECT_EQ(copyColumnCount("COPY public.\"a \"\"(,)\"\" b\" (\"x, y\", z) FROM stdin;\n"), 2u);
+  EXPECT_EQ(copyColumnCount("COPY public.allgone  FROM stdin;\n"), 0u);
+  EXPECT_FALSE(copyColumnCount("INSERT INTO t VALUES (1);").has_value());
+  EXPECT_FALSE(copyColumnCount("COPY t (a, b FROM stdin;").has_value());
+}
+
+TEST(VerifyCopyText, AcceptsPgDumpOutput) {
+  std::string payload = "1\tplain\t\\N\t1.50\n2\ttab\\there\\\\bs\t\xc3\xbc\t2\n\\.\n\n\n";
+  EXPECT_TRUE(checkCopy(payload, 4).empty());
+  EXPECT_TRUE(checkCopy(payload, 4, true, 1).empty());
+  EXPECT_TRUE(checkCopy("\\.\n\n\n", 3).empty());
+  EXPECT_TRUE(checkCopy("\n\n\\.\n\n\n", 0).empty());  // all columns dropped: empty rows
+}
+
+TEST(VerifyCopyText, FindsEachKindOfFault) {
+  auto one = [](std::string_view payload, size_t cols, const std::string& needle) {
+    auto f = checkCopy(payload, cols);
+    ASSERT_FALSE(f.empty()) << payload;
+    bool found = false;
+    for (const auto& x : f) found |= x.what.find(needle) != std::string::npos;
+    EXPECT_TRUE(found) << "expected \"" << needle << "\" for payload " << payload << ", got " << f[0].what;
+  };
+  one("1\t2\n\\.\n", 3, "has 2 fields, expected 3");
+  one("1\t2\t3\t4\n\\.\n", 3, "has 4 fields");
+  one("1\\q\n\\.\n", 1, "invalid escape \\q");
+  one("1\\\n\\.\n", 1, "backslash at the end of a line");
+  one("a\\Nb\n\\.\n", 1, "\\N in the middle");
+  one("\\Nx\n\\.\n", 1, "\\N followed by more data");
+  one("1\r\n\\.\n", 1, "carriage return");
+  one("1\n", 1, "without the end-of-data marker");
+  one("1\n2", 1, "ends inside row 2");
+  one("1\n\\.\nx", 1, "data after the end-of-data marker");
+  one("1\n\\.x\n", 1, "followed by 'x'");
+  one("\xc3\n\\.\n", 1, "invalid UTF8");
+  one("\xff\n\\.\n", 1, "invalid UTF8");
+  one("\xed\xa0\x80\n\\.\n", 1, "invalid UTF8");  // surrogate
+  one("a\0b\n\\.\n"s, 1, "NUL byte");
+  EXPECT_TRUE(checkCopy("\xff\n\\.\n", 1, /*utf8=*/false).empty());
+}
+
+TEST(VerifyCopyText, SplitPointsDoNotChangeTheVerdict) {
+  EXPECT_TRUE(rc::check("feeding in pieces finds the same faults", [](const std::vector<std::string>& cells, size_t piece) {
+    std::string payload;
+    for (const auto& c : cells) payload += c + (c.size() % 3 == 0 ? "\n" : "\t");
+    payload += "\\.\n\n\n";
+    // Encoding and structure faults may interleave differently; compare as sets.
+    auto key = [](const std::vector<Fault>& f) {
+      std::multiset<std::pair<uint64_t, std::string>> k;
+      for (const auto& x : f) k.insert({x.offset, x.what});
+      return k;
+    };
+    auto whole = checkCopy(payload, std::nullopt);
+    auto split = checkCopy(payload, std::nullopt, true, piece % 7 + 1);
+    RC_ASSERT(key(whole) == key(split));
+  }));
+}
+
+TEST(VerifyPayload, RowsHashExcludesTheTerminator) {
+  TocEntry e;
+  e.dumpId = 7;
+  e.desc = "TABLE DATA";
+  e.copyStmt = "COPY t (a) FROM stdin;\n";
+  std::string rows = "1\n\\\\x\n3\n";
+  std::string payload = rows + "\\.\n\n\n";
+  for (size_t piece : {1, 2, 3, 100}) {
+    Report report;
+    PayloadChecker c(e, PayloadOptions{TextEncoding::Utf8, true}, report, "f");
+    for (size_t i = 0; i < payload.size(); i += piece) ASSERT_TRUE(c.write(std::string_view(payload).substr(i, piece)).ok());
+    EntryOutcome o = c.finish(true);
+    EXPECT_TRUE(report.clean());
+    EXPECT_EQ(o.rows, 3u);
+    EXPECT_EQ(o.sha256, Sha256::hex(payload));
+    EXPECT_EQ(o.rowsSha256, Sha256::hex(rows)) << "piece " << piece;
+  }
+}
+
+TEST(VerifyJson, ParsesAndQuotes) {
+  auto v = json::parse(R"({"a": [1, 18446744073709551615, "x\n\u00fc"], "b": null, "c": true})");
+  ASSERT_TRUE(v.ok()) << v.error().describe();
+  EXPECT_EQ(v->find("a")->array[1].asUint(), 18446744073709551615ull);
+  EXPECT_EQ(v->find("a")->array[2].string, "x\n\xc3\xbc");
+  EXPECT_FALSE(json::parse("{\"a\": }").ok());
+  EXPECT_FALSE(json::parse(std::string(100, '[')).ok());  // depth limit
+  EXPECT_EQ(json::quote("a\"\\\x01\xff"), "\"a\\\"\\\\\\u0001\\u00ff\"");
+}
+
+TEST(VerifyManifest, JsonRoundTrip) {
+  Manifest m;
+  m.format = "custom";
+  m.files.push_back({"x.dump", 10, std::string(64, 'a')});
+  ManifestEntry e;
+  e.dumpId = 3353;
+  e.desc = "TABLE DATA";
+  e.namespace_ = "app";
+  e.tag = "odd \"name\"";
+  e.bytes = 99;
+  e.sha256 = std::string(64, 'b');
+  e.rows = 5;
+  e.rowsSha256 = std::string(64, 'c');
+  m.entries.push_back(e);
+  m.largeObjects.push_back({4000000000u, 3, std::string(64, 'd')});
+  auto back = parseManifest(manifestToJson(m));
+  ASSERT_TRUE(back.ok()) << back.error().describe();
+  EXPECT_EQ(back->entries.at(0).tag, e.tag);
+  EXPECT_EQ(back->entries.at(0).rows, 5u);
+  EXPECT_EQ(back->largeObjects.at(0).oid, 4000000000u);
+  EXPECT_EQ(manifestToJson(*back), manifestToJson(m));
+  EXPECT_FALSE(parseManifest(R"({"pgarc_manifest": 2, "format": "x", "files": [], "entries": [], "large_objects": []})").ok());
+}

@@ -1,0 +1,305 @@
+#include "verify/manifest.hpp"
+
+#include <filesystem>
+#include <map>
+
+#include "format/io.hpp"
+#include "verify/json.hpp"
+#include "verify/verifier.hpp"
+
+namespace pgarc {
+namespace {
+
+constexpr uint64_t kMaxManifestSize = 1ull << 30;
+
+std::string baseName(const std::string& path) {
+  auto p = std::filesystem::path(path).filename().string();
+  return p.empty() ? path : p;
+}
+
+bool validHex64(const std::string& s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+Result<std::string> requireString(const json::Value& obj, const char* key, const std::string& where) {
+  const json::Value* v = obj.find(key);
+  if (!v || !v->isString()) return makeError("manifest " + where + ": expected string \"" + key + "\"");
+  return v->string;
+}
+
+Result<uint64_t> requireUint(const json::Value& obj, const char* key, const std::string& where) {
+  const json::Value* v = obj.find(key);
+  if (!v || !v->asUint()) return makeError("manifest " + where + ": expected unsigned integer \"" + key + "\"");
+  return *v->asUint();
+}
+
+Result<std::string> requireHash(const json::Value& obj, const char* key, const std::string& where) {
+  PGARC_ASSIGN(std::string h, requireString(obj, key, where));
+  if (!validHex64(h)) return makeError("manifest " + where + ": \"" + key + "\" is not a lowercase hex SHA-256");
+  return h;
+}
+
+}  // namespace
+
+std::string defaultManifestPath(const std::string& archivePath, bool isDirectory) {
+  if (isDirectory) return (std::filesystem::path(archivePath) / kDirectoryManifestName).string();
+  return archivePath + ".manifest.json";
+}
+
+Manifest manifestFromReport(const Report& report) {
+  Manifest m;
+  m.format = report.formatName;
+  for (const auto& f : report.files) {
+    m.files.push_back(ManifestFile{report.formatName == "directory" ? f.path : baseName(f.path), f.size, f.sha256});
+  }
+  if (report.toc) {
+    for (const auto& e : report.toc->entries) {
+      auto it = report.entries.find(e.dumpId);
+      if (it == report.entries.end() || e.desc == "BLOBS") continue;
+      ManifestEntry me;
+      me.dumpId = e.dumpId;
+      me.desc = e.descStr();
+      me.namespace_ = e.namespace_;
+      me.tag = e.tagStr();
+      me.bytes = it->second.payloadBytes;
+      me.sha256 = it->second.sha256;
+      if (it->second.rowsKnown) {
+        me.rows = it->second.rows;
+        me.rowsSha256 = it->second.rowsSha256;
+      }
+      m.entries.push_back(std::move(me));
+    }
+  }
+  for (const auto& [oid, b] : report.blobs) m.largeObjects.push_back(ManifestBlob{oid, b.bytes, b.sha256});
+  return m;
+}
+
+std::string manifestToJson(const Manifest& m) {
+  using json::quote;
+  std::string s = "{\n  \"pgarc_manifest\": " + std::to_string(m.version) + ",\n";
+  s += "  \"format\": " + quote(m.format) + ",\n";
+  s += "  \"files\": [";
+  for (size_t i = 0; i < m.files.size(); i++) {
+    const auto& f = m.files[i];
+    s += (i ? ",\n    " : "\n    ");
+    s += "{\"path\": " + quote(f.path) + ", \"size\": " + std::to_string(f.size) + ", \"sha256\": " + quote(f.sha256) + "}";
+  }
+  s += m.files.empty() ? "],\n" : "\n  ],\n";
+  s += "  \"entries\": [";
+  for (size_t i = 0; i < m.entries.size(); i++) {
+    const auto& e = m.entries[i];
+    s += (i ? ",\n    " : "\n    ");
+    s += "{\"dump_id\": " + std::to_string(e.dumpId) + ", \"desc\": " + quote(e.desc) + ", \"namespace\": " +
+         (e.namespace_ ? quote(*e.namespace_) : std::string("null")) + ", \"tag\": " + quote(e.tag) +
+         ", \"bytes\": " + std::to_string(e.bytes) + ", \"sha256\": " + quote(e.sha256);
+    if (e.rows) {
+      s += ", \"rows\": " + std::to_string(*e.rows);
+      if (!e.rowsSha256.empty()) s += ", \"rows_sha256\": " + quote(e.rowsSha256);
+    }
+    s += "}";
+  }
+  s += m.entries.empty() ? "],\n" : "\n  ],\n";
+  s += "  \"large_objects\": [";
+  for (size_t i = 0; i < m.largeObjects.size(); i++) {
+    const auto& b = m.largeObjects[i];
+    s += (i ? ",\n    " : "\n    ");
+    s += "{\"oid\": " + std::to_string(b.oid) + ", \"bytes\": " + std::to_string(b.bytes) + ", \"sha256\": " +
+         quote(b.sha256) + "}";
+  }
+  s += m.largeObjects.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return s;
+}
+
+Result<Manifest> parseManifest(std::string_view text) {
+  PGARC_ASSIGN(json::Value root, json::parse(text));
+  if (root.type != json::Value::Type::Object) return makeError("manifest: expected a JSON object");
+  const json::Value* version = root.find("pgarc_manifest");
+  if (!version || !version->asUint()) return makeError("manifest: missing \"pgarc_manifest\" version");
+  if (*version->asUint() != 1) {
+    return makeError("manifest: unsupported version " + std::to_string(*version->asUint()) + " (expected 1)");
+  }
+  Manifest m;
+  PGARC_ASSIGN(m.format, requireString(root, "format", "root"));
+  auto arrayOf = [&](const char* key) -> const std::vector<json::Value>* {
+    const json::Value* v = root.find(key);
+    if (!v || v->type != json::Value::Type::Array) return nullptr;
+    return &v->array;
+  };
+  const auto* files = arrayOf("files");
+  const auto* entries = arrayOf("entries");
+  const auto* blobs = arrayOf("large_objects");
+  if (!files || !entries || !blobs) return makeError("manifest: expected arrays \"files\", \"entries\", \"large_objects\"");
+  for (size_t i = 0; i < files->size(); i++) {
+    const auto& f = (*files)[i];
+    std::string where = "file " + std::to_string(i + 1);
+    ManifestFile mf;
+    PGARC_ASSIGN(mf.path, requireString(f, "path", where));
+    PGARC_ASSIGN(mf.size, requireUint(f, "size", where));
+    PGARC_ASSIGN(mf.sha256, requireHash(f, "sha256", where));
+    m.files.push_back(std::move(mf));
+  }
+  for (size_t i = 0; i < entries->size(); i++) {
+    const auto& e = (*entries)[i];
+    std::string where = "entry " + std::to_string(i + 1);
+    ManifestEntry me;
+    PGARC_ASSIGN(uint64_t id, requireUint(e, "dump_id", where));
+    if (id == 0 || id > INT32_MAX) return makeError("manifest " + where + ": dump_id out of range");
+    me.dumpId = static_cast<int>(id);
+    PGARC_ASSIGN(me.desc, requireString(e, "desc", where));
+    PGARC_ASSIGN(me.tag, requireString(e, "tag", where));
+    if (const json::Value* ns = e.find("namespace"); ns && ns->isString()) me.namespace_ = ns->string;
+    PGARC_ASSIGN(me.bytes, requireUint(e, "bytes", where));
+    PGARC_ASSIGN(me.sha256, requireHash(e, "sha256", where));
+    if (e.find("rows")) {
+      PGARC_ASSIGN(uint64_t rows, requireUint(e, "rows", where));
+      me.rows = rows;
+      if (e.find("rows_sha256")) {
+        PGARC_ASSIGN(me.rowsSha256, requireHash(e, "rows_sha256", where));
+      }
+    }
+    m.entries.push_back(std::move(me));
+  }
+  for (size_t i = 0; i < blobs->size(); i++) {
+    const auto& b = (*blobs)[i];
+    std::string where = "large object " + std::to_string(i + 1);
+    ManifestBlob mb;
+    PGARC_ASSIGN(uint64_t oid, requireUint(b, "oid", where));
+    if (oid == 0 || oid > UINT32_MAX) return makeError("manifest " + where + ": oid out of range");
+    mb.oid = static_cast<uint32_t>(oid);
+    PGARC_ASSIGN(mb.bytes, requireUint(b, "bytes", where));
+    PGARC_ASSIGN(mb.sha256, requireHash(b, "sha256", where));
+    m.largeObjects.push_back(std::move(mb));
+  }
+  return m;
+}
+
+Result<Manifest> readManifestFile(const std::string& path) {
+  PGARC_ASSIGN(auto in, openInputFile(path));
+  if (auto sz = in->size(); sz && *sz > kMaxManifestSize) {
+    return Error{"manifest larger than " + std::to_string(kMaxManifestSize) + " bytes", path, {}, {}};
+  }
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    PGARC_ASSIGN(size_t got, in->read(buf, sizeof buf));
+    if (got == 0) break;
+    text.append(buf, got);
+    if (text.size() > kMaxManifestSize) return Error{"manifest too large", path, {}, {}};
+  }
+  auto m = parseManifest(text);
+  if (!m.ok()) return std::move(m).error().withFile(path);
+  return m;
+}
+
+Status writeManifestFile(const Manifest& m, const std::string& path) {
+  PGARC_ASSIGN(auto out, createOutputFile(path));
+  PGARC_TRY(out->write(manifestToJson(m)));
+  return out->commit();
+}
+
+Status writeManifest(const std::string& archivePath, const std::optional<std::string>& manifestPath) {
+  PGARC_ASSIGN(Report report, scanArchive(archivePath));
+  if (!report.clean()) {
+    const auto& p = report.problems().front();
+    return Error{"archive has problems, not writing a manifest: " + formatProblem(p), archivePath, {}, {}};
+  }
+  bool directory = report.formatName == "directory";
+  return writeManifestFile(manifestFromReport(report), manifestPath ? *manifestPath
+                                                                    : defaultManifestPath(archivePath, directory));
+}
+
+void checkAgainstManifest(const Manifest& m, const std::string& manifestPath, Report& report) {
+  const std::string& file = report.archivePath;
+  auto fileProblem = [&](std::string what) {
+    report.add(Problem{file, {}, {}, {}, std::move(what) + " (manifest " + manifestPath + ")", {}, OffsetKind::File});
+  };
+  if (!m.format.empty() && m.format != report.formatName) {
+    fileProblem("manifest describes a " + m.format + " archive, but this is a " + report.formatName + " archive");
+  }
+  std::map<std::string, const FileDigest*> seenFiles;
+  for (const auto& f : report.files) {
+    seenFiles[report.formatName == "directory" ? f.path : baseName(f.path)] = &f;
+  }
+  for (const auto& mf : m.files) {
+    std::string key = report.formatName == "directory" ? mf.path : baseName(mf.path);
+    auto it = seenFiles.find(key);
+    if (it == seenFiles.end()) {
+      // custom/tar: the archive may have been renamed; compare the single file.
+      if (report.formatName != "directory" && m.files.size() == 1 && report.files.size() == 1) {
+        it = seenFiles.begin();
+      } else {
+        fileProblem("file " + mf.path + " listed in the manifest is missing");
+        continue;
+      }
+    }
+    if (it->second->size != mf.size) {
+      fileProblem("file " + mf.path + " has " + std::to_string(it->second->size) + " bytes, manifest says " +
+                  std::to_string(mf.size));
+    } else if (it->second->sha256 != mf.sha256) {
+      fileProblem("file " + mf.path + " SHA-256 mismatch: expected " + mf.sha256 + ", found " + it->second->sha256);
+    }
+  }
+  if (report.formatName == "directory") {
+    std::map<std::string, bool> listed;
+    for (const auto& mf : m.files) listed[mf.path] = true;
+    for (const auto& f : report.files) {
+      if (!listed.count(f.path)) fileProblem("file " + f.path + " is not listed in the manifest");
+    }
+  }
+  std::map<int, const TocEntry*> byId;
+  if (report.toc) {
+    for (const auto& e : report.toc->entries) byId[e.dumpId] = &e;
+  }
+  for (const auto& me : m.entries) {
+    auto entryIt = byId.find(me.dumpId);
+    if (entryIt == byId.end()) {
+      report.add(Problem{file, me.dumpId, me.desc, me.tag, "entry listed in the manifest is not in the TOC", {},
+                         OffsetKind::File});
+      continue;
+    }
+    const TocEntry& e = *entryIt->second;
+    auto it = report.entries.find(me.dumpId);
+    if (it == report.entries.end() || !it->second.complete) {
+      if (it == report.entries.end()) report.addForEntry(e, file, "manifest lists data for this entry, none was read", {});
+      continue;  // incomplete data was already reported
+    }
+    const EntryOutcome& o = it->second;
+    if (o.payloadBytes != me.bytes) {
+      report.addForEntry(e, file, "payload is " + std::to_string(o.payloadBytes) + " bytes, manifest says " +
+                                      std::to_string(me.bytes), {});
+    } else if (o.sha256 != me.sha256) {
+      report.addForEntry(e, file, "payload SHA-256 mismatch: expected " + me.sha256 + ", found " + o.sha256, {});
+    }
+    if (me.rows && o.rowsKnown && *me.rows != o.rows) {
+      report.addForEntry(e, file, "has " + std::to_string(o.rows) + " rows, manifest says " + std::to_string(*me.rows),
+                         {});
+    }
+  }
+  std::map<int, bool> inManifest;
+  for (const auto& me : m.entries) inManifest[me.dumpId] = true;
+  for (const auto& [id, o] : report.entries) {
+    auto entryIt = byId.find(id);
+    if (entryIt == byId.end() || entryIt->second->desc == "BLOBS") continue;
+    if (!inManifest.count(id)) report.addForEntry(*entryIt->second, file, "data entry is not listed in the manifest", {});
+  }
+  std::map<uint32_t, const ManifestBlob*> blobs;
+  for (const auto& b : m.largeObjects) blobs[b.oid] = &b;
+  for (const auto& [oid, b] : blobs) {
+    auto it = report.blobs.find(oid);
+    if (it == report.blobs.end()) {
+      fileProblem("large object " + std::to_string(oid) + " listed in the manifest is missing");
+    } else if (it->second.complete && (it->second.bytes != b->bytes || it->second.sha256 != b->sha256)) {
+      fileProblem("large object " + std::to_string(oid) + " differs from the manifest (" +
+                  std::to_string(it->second.bytes) + " bytes, expected " + std::to_string(b->bytes) + ")");
+    }
+  }
+  for (const auto& [oid, b] : report.blobs) {
+    if (!blobs.count(oid)) fileProblem("large object " + std::to_string(oid) + " is not listed in the manifest");
+  }
+}
+
+}  // namespace pgarc

@@ -1,0 +1,80 @@
+#pragma once
+// The pgarc manifest: SHA-256 of every data entry's decompressed payload, of
+// every large object and of each archive file, plus row counts per table.
+//
+// Where it lives: "<archive>.manifest.json" beside a custom or tar archive,
+// "manifest.json" inside a directory archive (pg_restore ignores the extra
+// file). Format (JSON, version 1):
+//   {"pgarc_manifest": 1, "format": "custom", "created_by": "...",
+//    "files": [{"path": "x.dump", "size": 123, "sha256": "..."}],
+//    "entries": [{"dump_id": 3353, "desc": "TABLE DATA", "namespace": "app",
+//                 "tag": "customers", "bytes": 123, "sha256": "...",
+//                 "rows": 5000, "rows_sha256": "..."}],
+//    "large_objects": [{"oid": 424242, "bytes": 50000, "sha256": "..."}]}
+// File paths are the archive file's base name (custom, tar) or names relative
+// to the directory. "rows_sha256" hashes the COPY rows without the "\." line,
+// i.e. what COPY ... TO STDOUT of the restored table prints.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "format/result.hpp"
+#include "verify/report.hpp"
+
+namespace pgarc {
+
+struct ManifestFile {
+  std::string path;
+  uint64_t size = 0;
+  std::string sha256;
+};
+
+struct ManifestEntry {
+  int dumpId = 0;
+  std::string desc;
+  std::optional<std::string> namespace_;
+  std::string tag;
+  uint64_t bytes = 0;
+  std::string sha256;
+  std::optional<uint64_t> rows;         // COPY entries only
+  std::string rowsSha256;
+};
+
+struct ManifestBlob {
+  uint32_t oid = 0;
+  uint64_t bytes = 0;
+  std::string sha256;
+};
+
+struct Manifest {
+  int version = 1;
+  std::string format;
+  std::vector<ManifestFile> files;
+  std::vector<ManifestEntry> entries;
+  std::vector<ManifestBlob> largeObjects;
+};
+
+inline constexpr const char* kDirectoryManifestName = "manifest.json";
+
+// Default manifest location for an archive path.
+std::string defaultManifestPath(const std::string& archivePath, bool isDirectory);
+
+// Builds a manifest from a report made with hashing on.
+Manifest manifestFromReport(const Report& report);
+std::string manifestToJson(const Manifest& m);
+Result<Manifest> parseManifest(std::string_view json);
+Result<Manifest> readManifestFile(const std::string& path);
+
+Status writeManifestFile(const Manifest& m, const std::string& path);
+
+// Scans a finished archive (any format) and writes its manifest, to
+// `manifestPath` or the default place. For pgarc dump to call after writing.
+Status writeManifest(const std::string& archivePath, const std::optional<std::string>& manifestPath = std::nullopt);
+
+// Compares what the walk found (hashing on) with the manifest; differences
+// become problems in the report.
+void checkAgainstManifest(const Manifest& m, const std::string& manifestPath, Report& report);
+
+}  // namespace pgarc

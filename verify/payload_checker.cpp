@@ -1,0 +1,416 @@
+#include "verify/payload_checker.hpp"
+
+#include <array>
+#include <cstring>
+
+namespace pgarc {
+namespace {
+
+std::string describeByte(uint8_t c) {
+  if (c >= 0x21 && c < 0x7F) return std::string("'") + static_cast<char>(c) + "'";
+  static constexpr char kHex[] = "0123456789abcdef";
+  return std::string("0x") + kHex[c >> 4] + kHex[c & 15];
+}
+
+// Bytes that end the fast scan inside a COPY field.
+constexpr std::array<bool, 256> makeSpecial() {
+  std::array<bool, 256> t{};
+  t['\t'] = t['\n'] = t['\\'] = t['\r'] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kSpecial = makeSpecial();
+
+// Skips an identifier (quoted with "" escapes, or bare) starting at s[i].
+bool skipIdentifier(std::string_view s, size_t& i) {
+  if (i >= s.size()) return false;
+  if (s[i] == '"') {
+    for (i++; i < s.size(); i++) {
+      if (s[i] == '"') {
+        if (i + 1 < s.size() && s[i + 1] == '"') {
+          i++;
+          continue;
+        }
+        i++;
+        return true;
+      }
+    }
+    return false;
+  }
+  size_t start = i;
+  while (i < s.size() && s[i] != '.' && s[i] != ' ' && s[i] != '(' && s[i] != ')' && s[i] != ',' && s[i] != '"') i++;
+  return i > start;
+}
+
+void skipSpaces(std::string_view s, size_t& i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t')) i++;
+}
+
+}  // namespace
+
+TextEncoding encodingOfToc(const std::vector<TocEntry>& entries) {
+  for (const auto& e : entries) {
+    if (e.desc != "ENCODING" || !e.defn) continue;
+    auto q = e.defn->find('\'');
+    if (q == std::string::npos) return TextEncoding::Unknown;
+    auto q2 = e.defn->find('\'', q + 1);
+    if (q2 == std::string::npos) return TextEncoding::Unknown;
+    std::string name = e.defn->substr(q + 1, q2 - q - 1);
+    for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (name == "UTF8" || name == "UTF-8" || name == "UNICODE") return TextEncoding::Utf8;
+    return TextEncoding::Other;
+  }
+  return TextEncoding::Unknown;
+}
+
+std::optional<size_t> copyColumnCount(std::string_view stmt) {
+  size_t i = 0;
+  if (stmt.substr(0, 5) != "COPY ") return std::nullopt;
+  i = 5;
+  skipSpaces(stmt, i);
+  if (!skipIdentifier(stmt, i)) return std::nullopt;
+  if (i < stmt.size() && stmt[i] == '.') {
+    i++;
+    if (!skipIdentifier(stmt, i)) return std::nullopt;
+  }
+  skipSpaces(stmt, i);
+  size_t columns = 0;
+  if (i < stmt.size() && stmt[i] == '(') {
+    i++;
+    for (;;) {
+      skipSpaces(stmt, i);
+      if (!skipIdentifier(stmt, i)) return std::nullopt;
+      columns++;
+      skipSpaces(stmt, i);
+      if (i < stmt.size() && stmt[i] == ',') {
+        i++;
+        continue;
+      }
+      if (i < stmt.size() && stmt[i] == ')') {
+        i++;
+        break;
+      }
+      return std::nullopt;
+    }
+    skipSpaces(stmt, i);
+  }
+  if (stmt.substr(i, 10) != "FROM stdin") return std::nullopt;
+  return columns;
+}
+
+CopyTextChecker::CopyTextChecker(std::optional<size_t> columns, bool utf8, FaultFn fault)
+    : fault_(std::move(fault)), columns_(columns), utf8_(utf8) {}
+
+void CopyTextChecker::endRow() {
+  if (columns_) {
+    size_t n = (lineEmpty_ && *columns_ == 0) ? 0 : fields_;
+    if (n != *columns_) {
+      fault_("row " + std::to_string(rows_ + 1) + " has " + std::to_string(n) + " fields, expected " +
+                 std::to_string(*columns_) + " (COPY column list)",
+             rowStart_);
+    }
+  }
+  rows_++;
+  fields_ = 1;
+  lineEmpty_ = true;
+  fieldStart_ = true;
+  state_ = State::LineStart;
+  rowStart_ = offset_ + 1;
+  rowBytes_ = rowStart_;
+}
+
+void CopyTextChecker::checkUtf8(std::string_view data) {
+  const auto* p = reinterpret_cast<const uint8_t*>(data.data());
+  size_t n = data.size();
+  size_t i = 0;
+  while (i < n) {
+    if (utf8Need_ == 0) {
+      // ASCII fast path, 8 bytes at a time.
+      while (i + 8 <= n) {
+        uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ULL) break;
+        i += 8;
+      }
+      if (i >= n) break;
+      uint8_t c = p[i];
+      if (c < 0x80) {
+        i++;
+        continue;
+      }
+      utf8Lo_ = 0x80;
+      utf8Hi_ = 0xBF;
+      if (c >= 0xC2 && c <= 0xDF) {
+        utf8Need_ = 1;
+      } else if (c >= 0xE0 && c <= 0xEF) {
+        utf8Need_ = 2;
+        if (c == 0xE0) utf8Lo_ = 0xA0;
+        if (c == 0xED) utf8Hi_ = 0x9F;
+      } else if (c >= 0xF0 && c <= 0xF4) {
+        utf8Need_ = 3;
+        if (c == 0xF0) utf8Lo_ = 0x90;
+        if (c == 0xF4) utf8Hi_ = 0x8F;
+      } else {
+        fault_("invalid UTF8 byte " + describeByte(c), offset_ + i);
+      }
+      i++;
+      continue;
+    }
+    uint8_t c = p[i];
+    if (c < utf8Lo_ || c > utf8Hi_) {
+      fault_("invalid UTF8 sequence: byte " + describeByte(c) + " where a continuation byte was expected",
+             offset_ + i);
+      utf8Need_ = 0;
+      continue;  // re-examine c as a lead byte
+    }
+    utf8Lo_ = 0x80;
+    utf8Hi_ = 0xBF;
+    utf8Need_--;
+    i++;
+  }
+}
+
+void CopyTextChecker::feed(std::string_view data) {
+  if (utf8_) checkUtf8(data);
+  if (std::memchr(data.data(), '\0', data.size()) != nullptr) {
+    const char* z = static_cast<const char*>(std::memchr(data.data(), '\0', data.size()));
+    fault_("NUL byte in COPY data", offset_ + static_cast<uint64_t>(z - data.data()));
+  }
+  const auto* p = reinterpret_cast<const uint8_t*>(data.data());
+  const size_t n = data.size();
+  const uint64_t base = offset_;
+  for (size_t i = 0; i < n; i++) {
+    offset_ = base + i;
+    uint8_t c = p[i];
+    switch (state_) {
+      case State::LineStart:
+        if (c == '\n') {
+          endRow();
+          continue;
+        }
+        lineEmpty_ = false;
+        if (c == '\\') {
+          state_ = State::Escape;
+          escapeAtLineStart_ = true;
+          escapeAtFieldStart_ = true;
+          continue;
+        }
+        state_ = State::Field;
+        [[fallthrough]];
+      case State::Field:
+        // Fast path over ordinary bytes.
+        while (!kSpecial[c]) {
+          fieldStart_ = false;
+          if (++i == n) break;
+          c = p[i];
+        }
+        if (i == n) break;
+        offset_ = base + i;
+        if (c == '\t') {
+          fields_++;
+          fieldStart_ = true;
+        } else if (c == '\n') {
+          endRow();
+        } else if (c == '\\') {
+          state_ = State::Escape;
+          escapeAtLineStart_ = false;
+          escapeAtFieldStart_ = fieldStart_;
+          fieldStart_ = false;
+        } else {  // '\r'
+          fault_("raw carriage return in COPY data (expected \\r)", offset_);
+          fieldStart_ = false;
+        }
+        continue;
+      case State::Escape:
+        state_ = State::Field;
+        switch (c) {
+          case 'b': case 'f': case 'n': case 'r': case 't': case 'v': case '\\':
+            break;
+          case 'N':
+            if (escapeAtFieldStart_) {
+              state_ = State::NullMarker;
+            } else {
+              fault_("\\N in the middle of a field", offset_ - 1);
+            }
+            break;
+          case '.':
+            if (escapeAtLineStart_) {
+              state_ = State::MarkerEnd;
+              markerSeen_ = true;
+            } else {
+              fault_("end-of-data marker \\. in the middle of a row", offset_ - 1);
+            }
+            break;
+          case '\n':
+            fault_("backslash at the end of a line", offset_ - 1);
+            endRow();
+            break;
+          default:
+            fault_("invalid escape \\" + std::string(c >= 0x21 && c < 0x7F ? std::string(1, static_cast<char>(c))
+                                                                          : describeByte(c)),
+                   offset_ - 1);
+        }
+        escapeAtLineStart_ = false;
+        continue;
+      case State::NullMarker:
+        state_ = State::Field;
+        if (c == '\t') {
+          fields_++;
+          fieldStart_ = true;
+        } else if (c == '\n') {
+          endRow();
+        } else {
+          fault_("\\N followed by more data in the same field", offset_ - 2);
+          i--;  // re-read as field data
+        }
+        continue;
+      case State::MarkerEnd:
+        if (c == '\n') {
+          state_ = State::Trailer;
+        } else {
+          fault_("end-of-data marker \\. followed by " + describeByte(c) + " instead of a newline", offset_);
+          state_ = State::Broken;
+        }
+        continue;
+      case State::Trailer:
+        if (c != '\n') {
+          fault_("data after the end-of-data marker \\.: byte " + describeByte(c), offset_);
+          state_ = State::Broken;
+        }
+        continue;
+      case State::Broken:
+        i = n;
+        break;
+    }
+  }
+  offset_ = base + n;
+}
+
+void CopyTextChecker::finish() {
+  if (utf8_ && utf8Need_ > 0) fault_("payload ends inside a UTF8 sequence", offset_);
+  switch (state_) {
+    case State::Trailer:
+    case State::Broken:
+      return;
+    case State::MarkerEnd:
+      fault_("end-of-data marker \\. not followed by a newline", offset_);
+      return;
+    case State::LineStart:
+      break;
+    default:
+      fault_("payload ends inside row " + std::to_string(rows_ + 1) + " (no newline)", offset_);
+  }
+  fault_("COPY data ends without the end-of-data marker \\.", offset_);
+}
+
+PayloadChecker::PayloadChecker(const TocEntry& entry, const PayloadOptions& options, Report& report, std::string file)
+    : entry_(entry), report_(report), file_(std::move(file)) {
+  if (entry.desc == "TABLE DATA" && entry.copyStmt) {
+    kind_ = Kind::Copy;
+    auto columns = copyColumnCount(*entry.copyStmt);
+    if (!columns) report_.addForEntry(entry_, file_, "could not parse the COPY statement: " + *entry.copyStmt, {});
+    copy_.emplace(columns, options.encoding == TextEncoding::Utf8, [this](std::string what, uint64_t offset) {
+      report_.addForEntry(entry_, file_, std::move(what), offset, OffsetKind::Payload);
+    });
+    if (options.hash) rowsHash_.emplace();
+  } else if (entry.desc == "TABLE DATA") {
+    kind_ = Kind::Insert;
+  } else {
+    kind_ = Kind::Other;
+  }
+  if (options.hash) hash_.emplace();
+}
+
+Status PayloadChecker::write(std::string_view data) {
+  if (data.empty()) return {};
+  if (hash_) hash_->update(data);
+  if (copy_) {
+    copy_->feed(data);
+    if (rowsHash_) hashRows(data);
+  }
+  if (kind_ == Kind::Insert) {
+    tail_.append(data.size() >= 2 ? data.substr(data.size() - 2) : data);
+    if (tail_.size() > 2) tail_.erase(0, tail_.size() - 2);
+    if (data.find_first_not_of('\n') != std::string_view::npos) {
+      size_t last = data.find_last_not_of('\n');
+      lastNonNewline_ = data[last];
+    }
+  }
+  bytes_ += data.size();
+  return {};
+}
+
+// Hashes the COPY rows alone: everything before the line holding \. . A line
+// that starts with a backslash is held back until it is known not to be the
+// marker; every other line is hashed as it arrives.
+void PayloadChecker::hashRows(std::string_view data) {
+  if (rowsDone_) return;
+  const uint64_t end = bytes_ + data.size();
+  const uint64_t rowEnd = copy_->rowBytes();
+  std::string joined;
+  std::string_view s = data;
+  uint64_t sStart = bytes_;
+  if (!pending_.empty()) {
+    joined = pending_;
+    joined.append(data);
+    s = joined;
+    sStart = bytes_ - pending_.size();
+  }
+  pending_.clear();
+  if (copy_->markerSeen()) {
+    if (rowEnd > sStart) rowsHash_->update(s.substr(0, rowEnd - sStart));
+    rowsDone_ = true;
+    return;
+  }
+  const uint64_t lineStart = std::max(rowEnd, sStart);
+  rowsHash_->update(s.substr(0, lineStart - sStart));
+  std::string_view partial = s.substr(lineStart - sStart);
+  bool maybeMarker = lineStart == rowEnd && !partial.empty() && partial[0] == '\\' &&
+                     (partial.size() == 1 || partial[1] == '.');
+  if (maybeMarker) {
+    pending_ = std::string(partial);
+  } else {
+    rowsHash_->update(partial);
+  }
+  (void)end;
+}
+
+EntryOutcome PayloadChecker::finish(bool streamClean) {
+  EntryOutcome o;
+  o.dumpId = entry_.dumpId;
+  o.dataFound = true;
+  o.complete = streamClean;
+  o.payloadBytes = bytes_;
+  if (streamClean) {
+    if (copy_) copy_->finish();
+    if (kind_ == Kind::Insert && lastNonNewline_ != 0 && (lastNonNewline_ != ';' || tail_.empty() || tail_.back() != '\n')) {
+      report_.addForEntry(entry_, file_, "INSERT data does not end with \";\\n\"", bytes_, OffsetKind::Payload);
+    }
+  }
+  if (copy_) {
+    o.rows = copy_->rows();
+    o.rowsKnown = true;
+  }
+  if (hash_) o.sha256 = hash_->hexDigest();
+  if (rowsHash_ && (rowsDone_ || !streamClean)) o.rowsSha256 = rowsHash_->hexDigest();
+  return o;
+}
+
+BlobChecker::BlobChecker(uint32_t oid, int dumpId, bool hash) {
+  outcome_.oid = oid;
+  outcome_.dumpId = dumpId;
+  if (hash) hash_.emplace();
+}
+
+Status BlobChecker::write(std::string_view data) {
+  if (hash_) hash_->update(data);
+  outcome_.bytes += data.size();
+  return {};
+}
+
+BlobOutcome BlobChecker::finish(bool streamClean) {
+  outcome_.complete = streamClean;
+  if (hash_) outcome_.sha256 = hash_->hexDigest();
+  return outcome_;
+}
+
+}  // namespace pgarc

@@ -1,0 +1,110 @@
+#pragma once
+// Checks one entry's decompressed payload as it streams past: COPY text
+// structure (fields per row, escapes, encoding, the \. terminator), INSERT
+// payload endings, and hashes and row counts for the manifest.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "format/archive.hpp"
+#include "format/codec.hpp"
+#include "verify/report.hpp"
+#include "verify/sha256.hpp"
+
+namespace pgarc {
+
+enum class TextEncoding { Unknown, Utf8, Other };
+
+// Encoding named by the ENCODING entry's defn ("SET client_encoding = 'UTF8';").
+TextEncoding encodingOfToc(const std::vector<TocEntry>& entries);
+
+// Number of columns in "COPY name (a, b, "c d") FROM stdin;"; 0 for
+// "COPY t  FROM stdin;" (all columns dropped); nullopt if unparseable.
+std::optional<size_t> copyColumnCount(std::string_view copyStmt);
+
+struct PayloadOptions {
+  TextEncoding encoding = TextEncoding::Unknown;
+  bool hash = false;
+};
+
+// Streaming validator of COPY text. Problems are reported with payload offsets.
+class CopyTextChecker {
+ public:
+  using FaultFn = std::function<void(std::string what, uint64_t payloadOffset)>;
+  CopyTextChecker(std::optional<size_t> columns, bool utf8, FaultFn fault);
+  void feed(std::string_view data);
+  // End of stream: reports a missing terminator or unfinished row.
+  void finish();
+  uint64_t rows() const { return rows_; }
+  bool terminated() const { return state_ == State::Trailer; }
+  bool markerSeen() const { return markerSeen_; }
+  // Payload bytes that belong to rows (everything before the \. line).
+  uint64_t rowBytes() const { return rowBytes_; }
+
+ private:
+  enum class State { LineStart, Field, Escape, NullMarker, MarkerEnd, Trailer, Broken };
+  void endRow();
+  void checkUtf8(std::string_view data);
+
+  FaultFn fault_;
+  std::optional<size_t> columns_;
+  bool utf8_;
+  State state_ = State::LineStart;
+  bool escapeAtFieldStart_ = false;
+  bool escapeAtLineStart_ = false;
+  size_t fields_ = 1;
+  bool lineEmpty_ = true;
+  bool fieldStart_ = true;
+  bool markerSeen_ = false;
+  uint64_t rowStart_ = 0;
+  uint64_t rows_ = 0;
+  uint64_t offset_ = 0;
+  uint64_t rowBytes_ = 0;
+  // UTF-8 decoder state: continuation bytes still expected and the allowed
+  // range of the next one.
+  int utf8Need_ = 0;
+  uint8_t utf8Lo_ = 0x80, utf8Hi_ = 0xBF;
+};
+
+// The sink a data stream decompresses into.
+class PayloadChecker : public ByteSink {
+ public:
+  PayloadChecker(const TocEntry& entry, const PayloadOptions& options, Report& report, std::string file);
+  Status write(std::string_view data) override;
+  // streamClean: the stream was decoded to its end without error; only then
+  // are end-of-payload checks meaningful.
+  EntryOutcome finish(bool streamClean);
+
+ private:
+  enum class Kind { Copy, Insert, Other };
+  const TocEntry& entry_;
+  Report& report_;
+  std::string file_;
+  Kind kind_;
+  std::optional<CopyTextChecker> copy_;
+  std::optional<Sha256> hash_;
+  std::optional<Sha256> rowsHash_;
+  void hashRows(std::string_view data);
+
+  uint64_t bytes_ = 0;
+  std::string pending_;      // possible start of the \. line, not yet hashed
+  bool rowsDone_ = false;
+  std::string tail_;         // last bytes, for the INSERT ending check
+  char lastNonNewline_ = 0;
+};
+
+// Hashes and counts the bytes of one large object.
+class BlobChecker : public ByteSink {
+ public:
+  BlobChecker(uint32_t oid, int dumpId, bool hash);
+  Status write(std::string_view data) override;
+  BlobOutcome finish(bool streamClean);
+
+ private:
+  BlobOutcome outcome_;
+  std::optional<Sha256> hash_;
+};
+
+}  // namespace pgarc

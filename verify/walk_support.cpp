@@ -1,0 +1,194 @@
+#include "verify/walk_support.hpp"
+
+#include <charconv>
+#include <map>
+#include <unordered_set>
+
+namespace pgarc {
+
+MeteredInput::MeteredInput(std::unique_ptr<InputStream> in, bool hash, std::function<void(uint64_t)> progress,
+                           uint64_t progressBase)
+    : inner_(std::move(in)), progress_(std::move(progress)), progressBase_(progressBase) {
+  if (hash) hash_.emplace();
+}
+
+Result<size_t> MeteredInput::read(char* buf, size_t n) {
+  PGARC_ASSIGN(size_t got, inner_->read(buf, n));
+  if (got > 0) {
+    if (hash_) hash_->update(std::string_view(buf, got));
+    uint64_t before = bytesRead_;
+    bytesRead_ += got;
+    // Report progress about every 4 MiB.
+    if (progress_ && (before >> 22) != (bytesRead_ >> 22)) progress_(progressBase_ + bytesRead_);
+  }
+  return got;
+}
+
+Result<uint64_t> MeteredInput::drain() {
+  char buf[65536];
+  uint64_t total = 0;
+  for (;;) {
+    PGARC_ASSIGN(size_t got, read(buf, sizeof buf));
+    if (got == 0) return total;
+    total += got;
+  }
+}
+
+DecodeChain::DecodeChain(CompressionAlgorithm algorithm, CodecContainer container, ByteSink& sink,
+                         const TocEntry& entry, Report& report, std::string file, std::string what)
+    : entry_(entry), report_(report), file_(std::move(file)), what_(std::move(what)) {
+  auto d = makeDecompressor(algorithm, container, sink);
+  if (!d.ok()) {
+    report_.addForEntry(entry_, file_, "cannot decompress " + what_ + ": " + d.error().message, {});
+    failed_ = true;
+    return;
+  }
+  decoder_ = std::move(d).value();
+}
+
+void DecodeChain::feed(std::string_view stored, uint64_t fileOffset) {
+  if (failed_ || stored.empty()) return;
+  Status s = decoder_->write(stored);
+  if (!s.ok()) {
+    failed_ = true;
+    report_.addForEntry(entry_, file_, "corrupt " + what_ + ": " + s.error().message, fileOffset);
+  }
+}
+
+bool DecodeChain::finish(uint64_t fileOffset) {
+  if (failed_) return false;
+  Status s = decoder_->finish();
+  if (!s.ok()) {
+    failed_ = true;
+    report_.addForEntry(entry_, file_, "incomplete " + what_ + ": " + s.error().message, fileOffset);
+    return false;
+  }
+  return true;
+}
+
+EntryStreamCheck::EntryStreamCheck(const TocEntry& entry, CompressionAlgorithm algorithm, CodecContainer container,
+                                   const PayloadOptions& options, Report& report, std::string file)
+    : entry_(entry),
+      report_(report),
+      checker_(entry, options, report, file),
+      chain_(algorithm, container, checker_, entry, report, file,
+             algorithm == CompressionAlgorithm::None ? "data" : std::string(compressionName(algorithm)) + " data") {}
+
+void EntryStreamCheck::finish(uint64_t fileOffset, bool inputComplete) {
+  bool clean = inputComplete && chain_.finish(fileOffset);
+  EntryOutcome o = checker_.finish(clean);
+  o.storedBytes = stored_;
+  report_.stats.dataEntries++;
+  report_.stats.bytesDecompressed += o.payloadBytes;
+  report_.stats.rows += o.rows;
+  report_.entries[entry_.dumpId] = std::move(o);
+}
+
+BlobStreamCheck::BlobStreamCheck(uint32_t oid, const TocEntry& blobsEntry, CompressionAlgorithm algorithm,
+                                 CodecContainer container, bool hash, Report& report, std::string file)
+    : report_(report),
+      checker_(oid, blobsEntry.dumpId, hash),
+      chain_(algorithm, container, checker_, blobsEntry, report, std::move(file),
+             "large object " + std::to_string(oid)) {}
+
+void BlobStreamCheck::finish(uint64_t fileOffset, bool inputComplete) {
+  bool clean = inputComplete && chain_.finish(fileOffset);
+  BlobOutcome o = checker_.finish(clean);
+  report_.stats.largeObjects++;
+  report_.stats.bytesDecompressed += o.bytes;
+  report_.blobs[o.oid] = std::move(o);
+}
+
+std::optional<uint32_t> parseOid(std::string_view s) {
+  uint32_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+void checkTocStructure(const std::vector<TocEntry>& entries, Report& report, const std::string& file) {
+  std::unordered_set<int> ids;
+  for (const auto& e : entries) ids.insert(e.dumpId);
+  // pg_dump warns when writing an archive whose sections are out of order:
+  // PRE_DATA may only follow PRE_DATA, DATA may not follow POST_DATA, and
+  // NONE (comments, ACLs) may appear anywhere.
+  Section current = Section::PreData;
+  for (const auto& e : entries) {
+    for (const auto& dep : e.dependencies) {
+      int id = 0;
+      auto [p, ec] = std::from_chars(dep.data(), dep.data() + dep.size(), id);
+      if (ec != std::errc() || p != dep.data() + dep.size() || id <= 0) {
+        report.addForEntry(e, file, "dependency \"" + dep + "\" is not a dump ID", {});
+      } else if (!ids.count(id)) {
+        report.addForEntry(e, file, "depends on entry " + dep + ", which is not in the TOC", {});
+      } else if (id == e.dumpId) {
+        report.addForEntry(e, file, "depends on itself", {});
+      }
+    }
+    bool misplaced = (e.section == Section::PreData && current != Section::PreData) ||
+                     (e.section == Section::Data && current == Section::PostData);
+    if (misplaced) {
+      static const char* names[] = {"", "NONE", "PRE_DATA", "DATA", "POST_DATA"};
+      report.addForEntry(e, file,
+                         std::string("section ") + names[static_cast<int>(e.section)] + " after an entry in section " +
+                             names[static_cast<int>(current)] + " (sections out of order)",
+                         {});
+    }
+    if (e.section != Section::None) current = e.section;
+    if (e.hadDumper && e.desc != "TABLE DATA" && e.desc != "BLOBS") {
+      report.addForEntry(e, file, "has data (hadDumper) but its desc is neither TABLE DATA nor BLOBS", {});
+    }
+  }
+}
+
+std::map<uint32_t, const TocEntry*> expectedLargeObjects(const ArchiveToc& toc) {
+  std::map<uint32_t, const TocEntry*> out;
+  for (const auto& e : toc.entries) {
+    if (e.desc == "BLOB") {
+      if (auto oid = parseOid(e.oid)) out[*oid] = &e;
+    } else if (e.desc == "BLOB METADATA" && e.defn) {
+      std::string_view d = *e.defn;
+      size_t start = 0;
+      while (start < d.size()) {
+        size_t nl = d.find('\n', start);
+        if (nl == std::string_view::npos) nl = d.size();
+        if (auto oid = parseOid(d.substr(start, nl - start))) out[*oid] = &e;
+        start = nl + 1;
+      }
+    }
+  }
+  return out;
+}
+
+void checkLargeObjects(const ArchiveToc& toc, Report& report, const std::string& file) {
+  const TocEntry* blobsEntry = nullptr;
+  for (const auto& e : toc.entries) {
+    if (e.desc == "BLOBS" && e.hadDumper) blobsEntry = &e;
+  }
+  auto expected = expectedLargeObjects(toc);
+  for (const auto& [oid, entry] : expected) {
+    auto it = report.blobs.find(oid);
+    if (it == report.blobs.end()) {
+      // Only meaningful when the archive holds LO data at all (not --schema-only).
+      if (blobsEntry) report.addForEntry(*entry, file, "no data found for large object " + std::to_string(oid), {});
+    } else if (!it->second.complete) {
+      // The decode or truncation problem was already reported.
+    }
+  }
+  // Archives before 1.12 have no per-object entries to compare against.
+  if (!toc.header.version.atLeast(1, 12)) return;
+  for (const auto& [oid, outcome] : report.blobs) {
+    if (!expected.count(oid)) {
+      const TocEntry* owner = nullptr;
+      for (const auto& e : toc.entries) {
+        if (e.dumpId == outcome.dumpId) owner = &e;
+      }
+      if (owner) {
+        report.addForEntry(*owner, file,
+                           "large object " + std::to_string(oid) + " has data but no BLOB entry in the TOC", {});
+      }
+    }
+  }
+}
+
+}  // namespace pgarc

@@ -1,0 +1,125 @@
+#pragma once
+// Pieces shared by the per-format structural walkers: options, a metered
+// input stream (bytes read, whole-file hash, progress), the decode chain that
+// turns stored bytes into a checked payload, and the TOC-level checks.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "format/archive.hpp"
+#include "format/codec.hpp"
+#include "format/io.hpp"
+#include "verify/payload_checker.hpp"
+#include "verify/report.hpp"
+#include "verify/sha256.hpp"
+
+namespace pgarc {
+
+struct WalkOptions {
+  bool hash = false;                                  // payload and file SHA-256 (manifest)
+  std::function<void(uint64_t bytesRead)> progress;   // called as archive bytes are read
+  std::set<std::string> ignoredFiles;                 // directory members that are ours (manifest.json)
+};
+
+// Counts and optionally hashes everything read through it. Never seeks.
+class MeteredInput : public InputStream {
+ public:
+  MeteredInput(std::unique_ptr<InputStream> in, bool hash, std::function<void(uint64_t)> progress,
+               uint64_t progressBase = 0);
+  Result<size_t> read(char* buf, size_t n) override;
+  uint64_t position() const override { return inner_->position(); }
+  bool seekable() const override { return false; }
+  Status seek(uint64_t) override { return makeError("verify reads archives sequentially"); }
+  std::optional<uint64_t> size() const override { return inner_->size(); }
+  const std::string& name() const override { return inner_->name(); }
+  uint64_t bytesRead() const { return bytesRead_; }
+  // Reads what is left, for the whole-file hash; returns the bytes drained.
+  Result<uint64_t> drain();
+  std::string hexDigest() { return hash_ ? hash_->hexDigest() : std::string(); }
+
+ private:
+  std::unique_ptr<InputStream> inner_;
+  std::optional<Sha256> hash_;
+  std::function<void(uint64_t)> progress_;
+  uint64_t progressBase_;
+  uint64_t bytesRead_ = 0;
+};
+
+// Stored bytes -> decompressor -> sink, recording the first decode failure as
+// a problem about `entry` and ignoring the rest of that stream.
+class DecodeChain {
+ public:
+  DecodeChain(CompressionAlgorithm algorithm, CodecContainer container, ByteSink& sink, const TocEntry& entry,
+              Report& report, std::string file, std::string what);
+  void feed(std::string_view stored, uint64_t fileOffset);
+  // True when the stream decoded to a clean end.
+  bool finish(uint64_t fileOffset);
+  bool failed() const { return failed_; }
+
+ private:
+  std::unique_ptr<Decompressor> decoder_;
+  const TocEntry& entry_;
+  Report& report_;
+  std::string file_;
+  std::string what_;   // "compressed data", "large object 424242"
+  bool failed_ = false;
+};
+
+// TOC-level checks common to every format: dependencies, section order.
+void checkTocStructure(const std::vector<TocEntry>& entries, Report& report, const std::string& file);
+
+// Large objects announced by BLOB entries (1.12-1.15) or BLOB METADATA
+// definitions (1.16), mapped to the entry that announces them.
+std::map<uint32_t, const TocEntry*> expectedLargeObjects(const ArchiveToc& toc);
+// Compares the announced large objects with those whose data was read.
+void checkLargeObjects(const ArchiveToc& toc, Report& report, const std::string& file);
+
+// A stream check of one entry: sets up the payload checker and decode chain
+// and stores the outcome in the report when finished.
+class EntryStreamCheck {
+ public:
+  EntryStreamCheck(const TocEntry& entry, CompressionAlgorithm algorithm, CodecContainer container,
+                   const PayloadOptions& options, Report& report, std::string file);
+  void feed(std::string_view stored, uint64_t fileOffset) {
+    stored_ += stored.size();
+    chain_.feed(stored, fileOffset);
+  }
+  // inputComplete: all stored bytes were there (no truncation).
+  void finish(uint64_t fileOffset, bool inputComplete);
+
+ private:
+  const TocEntry& entry_;
+  Report& report_;
+  PayloadChecker checker_;
+  DecodeChain chain_;
+  uint64_t stored_ = 0;
+};
+
+class BlobStreamCheck {
+ public:
+  BlobStreamCheck(uint32_t oid, const TocEntry& blobsEntry, CompressionAlgorithm algorithm, CodecContainer container,
+                  bool hash, Report& report, std::string file);
+  void feed(std::string_view stored, uint64_t fileOffset) { chain_.feed(stored, fileOffset); }
+  void finish(uint64_t fileOffset, bool inputComplete);
+
+ private:
+  Report& report_;
+  BlobChecker checker_;
+  DecodeChain chain_;
+};
+
+// Maps a signed archive Int back to the unsigned OID it stores.
+inline uint32_t oidFromInt(int v) { return static_cast<uint32_t>(v); }
+
+// Parses a decimal OID; nullopt if not a valid unsigned 32-bit number.
+std::optional<uint32_t> parseOid(std::string_view s);
+
+// Per-format walkers. An Error means the archive could not be checked at
+// all (unreadable); everything found wrong inside it goes to the report.
+Status walkCustomArchive(std::unique_ptr<InputStream> in, const WalkOptions& options, Report& report);
+Status walkDirectoryArchive(const std::string& dir, const WalkOptions& options, Report& report);
+Status walkTarArchive(std::unique_ptr<InputStream> in, const WalkOptions& options, Report& report);
+
+}  // namespace pgarc
