@@ -133,6 +133,7 @@ class TarWalker {
         sawZeroBlock = false;
       }
       MemberHeader h;
+      memberCount_++;
       if (!parseHeader(block.data(), at, h)) {
         stopped_ = true;
         return;
@@ -161,6 +162,7 @@ class TarWalker {
     while (nameLen < 100 && b[nameLen] != '\0') nameLen++;
     h.name.assign(b, nameLen);
     std::string who = h.name.empty() ? std::string("tar member") : "tar member \"" + h.name + "\"";
+    bool checksumBad = false;
     auto stored = parseOctal(b + 148, 8);
     uint64_t sum = 0;
     for (size_t i = 0; i < kBlock; i++) sum += (i >= 148 && i < 156) ? 0x20 : static_cast<unsigned char>(b[i]);
@@ -169,12 +171,14 @@ class TarWalker {
                                        (stored ? std::to_string(*stored) : std::string("(unreadable)")) +
                                        ", computed " + std::to_string(sum),
               at);
-      return false;
+      checksumBad = true;
     }
     std::string_view magic(b + 257, 8);
     if (magic != std::string_view("ustar\0" "00", 8) && magic != std::string_view("ustar  \0", 8) &&
         magic != std::string_view("ustar00\0", 8)) {
       problem(memberEntry(h.name), who + " has no ustar magic", at + 257);
+      // Without checksum or magic there is no reason to trust the size.
+      if (checksumBad) return false;
     }
     if (b[345] != '\0') {
       size_t pl = 0;
@@ -241,7 +245,6 @@ class TarWalker {
   }
 
   bool handleMember(const MemberHeader& h, uint64_t at) {
-    memberCount_++;
     if (memberCount_ == 1 && h.name != "toc.dat") {
       problem(nullptr, "first tar member is \"" + h.name + "\", expected toc.dat", at);
     }
