@@ -288,13 +288,21 @@ Result<ArchiveToc> ungroupLargeObjects(const ArchiveToc& input, std::map<int, Da
     }
   }
 
+  // pg_dump 15 sorts BLOB entries by name, i.e. by the OID's text.
+  struct Item { std::string oidText; size_t group; size_t index; };
+  std::vector<Item> items;
+  for (size_t gi = 0; gi < groups.size(); ++gi)
+    for (size_t i = 0; i < groups[gi].oids.size(); ++i) items.push_back({std::to_string(groups[gi].oids[i]), gi, i});
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.oidText < b.oidText; });
+
   int nextId = maxDumpId(input);
   std::map<int, int> remap;
   std::vector<TocEntry> block;
-  for (const auto& g : groups) {
-    for (size_t i = 0; i < g.oids.size(); ++i) {
-      uint32_t oid = g.oids[i];
-      std::string oidText = std::to_string(oid);
+  for (const Item& item : items) {
+    {
+      const Group& g = groups[item.group];
+      size_t i = item.index;
+      const std::string& oidText = item.oidText;
       TocEntry blob;
       blob.dumpId = ++nextId;
       blob.tableoid = "2613";
