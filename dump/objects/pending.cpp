@@ -8,47 +8,6 @@
 
 namespace pgarc::dump {
 
-Status getExtensions(CatalogContext& ctx) {
-  return addPlaceholders(ctx, ObjectType::Extension, "SELECT tableoid, oid FROM pg_catalog.pg_extension");
-}
-Status getExtensionMembership(CatalogContext&) { return {}; }
-Status getFuncs(CatalogContext& ctx) {
-  return addPlaceholders(
-      ctx, ObjectType::Func,
-      "SELECT p.tableoid, p.oid FROM pg_catalog.pg_proc p "
-      "LEFT JOIN pg_catalog.pg_init_privs pip ON (p.oid = pip.objoid AND pip.classoid = "
-      "'pg_catalog.pg_proc'::pg_catalog.regclass AND pip.objsubid = 0) "
-      "WHERE p.prokind <> 'a' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend WHERE classid = "
-      "'pg_catalog.pg_proc'::pg_catalog.regclass AND objid = p.oid AND deptype = 'i') AND ("
-      "pronamespace != (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = 'pg_catalog') "
-      "OR EXISTS (SELECT 1 FROM pg_catalog.pg_cast WHERE pg_cast.oid > 16383 AND p.oid = pg_cast.castfunc) "
-      "OR EXISTS (SELECT 1 FROM pg_catalog.pg_transform WHERE pg_transform.oid > 16383 AND "
-      "(p.oid = pg_transform.trffromsql OR p.oid = pg_transform.trftosql)) "
-      "OR p.proacl IS DISTINCT FROM pip.initprivs)");
-}
-Status getTypes(CatalogContext& ctx) {
-  // Per type: the type, then its domain constraints, then a shell type for
-  // dumped user base/range types.
-  PGARC_ASSIGN(QueryResult r,
-               ctx.conn.query("SELECT t.tableoid, t.oid, t.typtype, t.typnamespace, "
-                              "(SELECT count(*) FROM pg_catalog.pg_constraint c WHERE c.contypid = t.oid) "
-                              "FROM pg_catalog.pg_type t"));
-  for (int i = 0; i < r.rows(); i++) {
-    auto t = std::make_unique<PlainObject>(ObjectType::Type);
-    t->catId = {r.oid(i, 0), r.oid(i, 1)};
-    ctx.store.add(std::move(t));
-    for (int64_t c = 0; c < r.integer(i, 4); c++) ctx.store.add(std::make_unique<PlainObject>(ObjectType::Constraint));
-    char typtype = r.ch(i, 2);
-    NamespaceInfo* ns = ctx.store.findNamespace(r.oid(i, 3));
-    if ((typtype == 'b' || typtype == 'r') && ns && (ns->dumpContains & kCompDefinition))
-      ctx.store.add(std::make_unique<PlainObject>(ObjectType::ShellType));
-  }
-  return {};
-}
-Status getProcLangs(CatalogContext& ctx) {
-  return addPlaceholders(ctx, ObjectType::ProcLang,
-                         "SELECT tableoid, oid FROM pg_catalog.pg_language WHERE lanispl ORDER BY oid");
-}
 Status getAggregates(CatalogContext& ctx) {
   return addPlaceholders(
       ctx, ObjectType::Agg,
@@ -91,23 +50,9 @@ Status getForeignServers(CatalogContext& ctx) {
 Status getDefaultACLs(CatalogContext& ctx) {
   return addPlaceholders(ctx, ObjectType::DefaultAcl, "SELECT tableoid, oid FROM pg_catalog.pg_default_acl");
 }
-Status getCollations(CatalogContext& ctx) {
-  return addPlaceholders(ctx, ObjectType::Collation, "SELECT tableoid, oid FROM pg_catalog.pg_collation");
-}
-Status getConversions(CatalogContext& ctx) {
-  return addPlaceholders(ctx, ObjectType::Conversion, "SELECT tableoid, oid FROM pg_catalog.pg_conversion");
-}
-Status getCasts(CatalogContext& ctx) {
-  return addPlaceholders(ctx, ObjectType::Cast,
-                         "SELECT tableoid, oid, castsource, casttarget FROM pg_catalog.pg_cast ORDER BY 3,4");
-}
 Status getTransforms(CatalogContext& ctx) {
   return addPlaceholders(ctx, ObjectType::Transform,
                          "SELECT tableoid, oid, trftype, trflang FROM pg_catalog.pg_transform ORDER BY 3,4");
-}
-Status getEventTriggers(CatalogContext& ctx) {
-  return addPlaceholders(ctx, ObjectType::EventTrigger,
-                         "SELECT tableoid, oid FROM pg_catalog.pg_event_trigger ORDER BY oid");
 }
 Status processExtensionTables(CatalogContext&) { return {}; }
 Status getExtendedStatistics(CatalogContext& ctx) {
@@ -167,22 +112,14 @@ Status getSubscriptions(CatalogContext& ctx) {
                          "(SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())");
 }
 
-Status dumpExtension(EmitContext&, DumpableObject&) { return {}; }
-Status dumpType(EmitContext&, DumpableObject&) { return {}; }
-Status dumpShellType(EmitContext&, DumpableObject&) { return {}; }
-Status dumpFunc(EmitContext&, DumpableObject&) { return {}; }
 Status dumpAgg(EmitContext&, DumpableObject&) { return {}; }
 Status dumpOpr(EmitContext&, DumpableObject&) { return {}; }
 Status dumpAccessMethod(EmitContext&, DumpableObject&) { return {}; }
 Status dumpOpclass(EmitContext&, DumpableObject&) { return {}; }
 Status dumpOpfamily(EmitContext&, DumpableObject&) { return {}; }
-Status dumpCollation(EmitContext&, DumpableObject&) { return {}; }
-Status dumpConversion(EmitContext&, DumpableObject&) { return {}; }
 Status dumpStatisticsExt(EmitContext&, DumpableObject&) { return {}; }
 Status dumpRule(EmitContext&, DumpableObject&) { return {}; }
 Status dumpTrigger(EmitContext&, DumpableObject&) { return {}; }
-Status dumpProcLang(EmitContext&, DumpableObject&) { return {}; }
-Status dumpCast(EmitContext&, DumpableObject&) { return {}; }
 Status dumpTSParser(EmitContext&, DumpableObject&) { return {}; }
 Status dumpTSDictionary(EmitContext&, DumpableObject&) { return {}; }
 Status dumpTSTemplate(EmitContext&, DumpableObject&) { return {}; }
@@ -191,7 +128,6 @@ Status dumpForeignDataWrapper(EmitContext&, DumpableObject&) { return {}; }
 Status dumpForeignServer(EmitContext&, DumpableObject&) { return {}; }
 Status dumpDefaultACL(EmitContext&, DumpableObject&) { return {}; }
 Status dumpTransform(EmitContext&, DumpableObject&) { return {}; }
-Status dumpEventTrigger(EmitContext&, DumpableObject&) { return {}; }
 Status refreshMatViewData(EmitContext&, DumpableObject&) { return {}; }
 Status dumpPolicy(EmitContext&, DumpableObject&) { return {}; }
 Status dumpPublication(EmitContext&, DumpableObject&) { return {}; }

@@ -1,0 +1,83 @@
+// getCollations / dumpCollation: collations as pg_dump 15 dumps them.
+#include "dump/objects/kinds.hpp"
+#include "dump/objects/kinds_a_common.hpp"
+
+namespace pgarc::dump {
+
+namespace {
+struct CollInfo : DumpableObject {
+  CollInfo() : DumpableObject(ObjectType::Collation) {}
+  bool detailsLoaded = false;
+  char provider = 'c';
+  bool deterministic = true;
+  bool iculocaleNull = true;
+  std::string iculocale, collate, ctype;
+};
+}  // namespace
+
+Status getCollations(CatalogContext& ctx) {
+  PGARC_ASSIGN(QueryResult r, ctx.conn.query("SELECT tableoid, oid, collname, collnamespace, "
+                                             "pg_catalog.pg_get_userbyid(collowner), collencoding FROM pg_collation"));
+  std::map<uint32_t, CollInfo*> dumpable;
+  for (int i = 0; i < r.rows(); i++) {
+    auto c = std::make_unique<CollInfo>();
+    c->catId = {r.oid(i, 0), r.oid(i, 1)};
+    c->name = r.str(i, 2);
+    c->ns = ctx.store.findNamespace(r.oid(i, 3));
+    c->owner = r.str(i, 4);
+    CollInfo* coll = ctx.store.add(std::move(c));
+    selectDumpableObject(ctx, *coll);
+    if (coll->dump != kCompNone) dumpable[coll->catId.oid] = coll;
+  }
+  if (dumpable.empty()) return {};
+  std::vector<uint32_t> oids;
+  for (auto& [oid, c] : dumpable) oids.push_back(oid);
+  const std::string icu = ctx.serverVersion >= 150000 ? "colliculocale" : "NULL";
+  const std::string det = ctx.serverVersion >= 120000 ? "collisdeterministic" : "true";
+  PGARC_ASSIGN(QueryResult d, ctx.conn.query("SELECT oid, collprovider, " + det + ", " + icu +
+                                             ", collcollate, collctype FROM pg_catalog.pg_collation c "
+                                             "WHERE c.oid = ANY(" + oidArrayLiteral(oids) + ")"));
+  for (int i = 0; i < d.rows(); i++) {
+    auto it = dumpable.find(d.oid(i, 0));
+    if (it == dumpable.end()) continue;
+    CollInfo& c = *it->second;
+    c.detailsLoaded = true;
+    c.provider = d.ch(i, 1);
+    c.deterministic = d.get(i, 2) != "f";
+    c.iculocaleNull = d.isNull(i, 3);
+    c.iculocale = d.str(i, 3);
+    c.collate = d.str(i, 4);
+    c.ctype = d.str(i, 5);
+  }
+  return {};
+}
+
+Status dumpCollation(EmitContext& ctx, DumpableObject& obj) {
+  auto& c = static_cast<CollInfo&>(obj);
+  if (ctx.options.dataOnly) return {};
+  if (!c.detailsLoaded) return makeError("collation \"" + c.name + "\" vanished during the dump");
+  const Quoter& q = ctx.quote;
+  const std::string nsp = schemaName(c);
+  const std::string qualified = q.qualified(nsp, c.name);
+  std::string sql = "CREATE COLLATION " + qualified + " (provider = ";
+  switch (c.provider) {
+    case 'c': sql += "libc"; break;
+    case 'i': sql += "icu"; break;
+    case 'd': sql += "default"; break;
+    default: return makeError("unrecognized collation provider: " + std::string(1, c.provider));
+  }
+  if (!c.deterministic) sql += ", deterministic = false";
+  if (!c.iculocaleNull) {
+    sql += ", locale = " + q.literal(c.iculocale);
+  } else if (c.collate == c.ctype) {
+    sql += ", locale = " + q.literal(c.collate);
+  } else {
+    sql += ", lc_collate = " + q.literal(c.collate) + ", lc_ctype = " + q.literal(c.ctype);
+  }
+  sql += ");\n";
+  if (c.dump & kCompDefinition)
+    ctx.add(definitionEntry(c, c.name, "COLLATION", Section::PreData, sql, "DROP COLLATION " + qualified + ";\n"));
+  return dumpCommentSecLabelAcl(ctx, c, "COLLATION", q.id(c.name), nsp, nullptr);
+}
+
+}  // namespace pgarc::dump

@@ -1,0 +1,64 @@
+#pragma once
+// Types (DO_TYPE, DO_DUMMY_TYPE for table row types and automatic array and
+// multirange types) and shell types (DO_SHELL_TYPE) of base and range types.
+#include <string>
+#include <vector>
+
+#include "dump/model.hpp"
+
+namespace pgarc::dump {
+
+struct ShellTypeInfo;
+
+// A collation referenced by a type definition (COLLATE clause).
+struct CollationRef {
+  std::string nspname;  // "" when none
+  std::string name;
+};
+
+struct TypeAttribute {   // a composite type's column
+  std::string name;
+  std::string typdefn;   // format_type
+  bool isdropped = false;
+  CollationRef collation;
+};
+
+struct TypeInfo : DumpableObject {
+  TypeInfo() : DumpableObject(ObjectType::Type) {}
+  AclInfo dacl;
+  uint32_t typelem = 0;
+  uint32_t typrelid = 0;
+  char typrelkind = ' ';
+  char typtype = 'b';
+  bool isDefined = true;
+  bool isArray = false;
+  bool isMultirange = false;
+  ShellTypeInfo* shellType = nullptr;
+  std::vector<ConstraintInfo*> domChecks;  // domain CHECK constraints, by name
+
+  // Details for dumpType, loaded in batches for dumpable types.
+  bool detailsLoaded = false;
+  std::vector<std::string> enumLabels;
+  std::vector<TypeAttribute> attributes;
+  // domain
+  bool typnotnull = false;
+  std::string typdefn;
+  std::string typdefault;
+  bool hasDefault = false, defaultIsLiteral = false;
+  CollationRef collation;  // domain: when differing from base type; range: rngcollation
+  // range
+  std::string rngsubtype, rngmultitype, opcname, opcnsp, rngcanonical, rngsubdiff;
+  bool rngmultitypeNull = true, opcdefault = true;
+  // base
+  std::string typlen, typinput, typoutput, typreceive, typsend, typmodin, typmodout, typanalyze;
+  bool hasReceive = false, hasSend = false, hasModin = false, hasModout = false, hasAnalyze = false;
+  std::string typdelim, typalign, typstorage, typcategory, typsubscript, elemTypeName;
+  bool typbyval = false, typispreferred = false, typcollatable = false, hasSubscript = false;
+};
+
+struct ShellTypeInfo : DumpableObject {
+  ShellTypeInfo() : DumpableObject(ObjectType::ShellType) {}
+  TypeInfo* baseType = nullptr;
+};
+
+}  // namespace pgarc::dump
