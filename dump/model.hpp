@@ -232,6 +232,7 @@ struct TableInfo : DumpableObject {
   bool forcerowsec = false;
   bool hasoids = false;
   bool ispartition = false;
+  bool relispopulated = true; // matviews: REFRESH only when populated
   bool interesting = false;    // pg_dump's "interesting": columns are read
   bool dummy_view = false;     // view emitted first as a dummy table (loops)
   bool postponed_def = false;  // matview/view definition emitted later

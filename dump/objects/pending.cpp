@@ -8,15 +8,6 @@
 
 namespace pgarc::dump {
 
-Status getAggregates(CatalogContext& ctx) {
-  return addPlaceholders(
-      ctx, ObjectType::Agg,
-      "SELECT p.tableoid, p.oid FROM pg_catalog.pg_proc p "
-      "LEFT JOIN pg_catalog.pg_init_privs pip ON (p.oid = pip.objoid AND pip.classoid = "
-      "'pg_catalog.pg_proc'::pg_catalog.regclass AND pip.objsubid = 0) "
-      "WHERE p.prokind = 'a' AND (p.pronamespace != (SELECT oid FROM pg_catalog.pg_namespace "
-      "WHERE nspname = 'pg_catalog') OR p.proacl IS DISTINCT FROM pip.initprivs)");
-}
 Status getOperators(CatalogContext& ctx) {
   return addPlaceholders(ctx, ObjectType::Operator, "SELECT tableoid, oid FROM pg_catalog.pg_operator");
 }
@@ -58,34 +49,6 @@ Status processExtensionTables(CatalogContext&) { return {}; }
 Status getExtendedStatistics(CatalogContext& ctx) {
   return addPlaceholders(ctx, ObjectType::StatsExt, "SELECT tableoid, oid FROM pg_catalog.pg_statistic_ext");
 }
-Status getTriggers(CatalogContext& ctx) {
-  std::string oids = interestingTableOids(ctx, [](const TableInfo& t) { return t.hastriggers; });
-  return addPlaceholders(
-      ctx, ObjectType::Trigger,
-      "SELECT t.tableoid, t.oid FROM unnest('" + oids +
-          "'::pg_catalog.oid[]) AS src(tbloid) JOIN pg_catalog.pg_trigger t ON (src.tbloid = t.tgrelid) "
-          "LEFT JOIN pg_catalog.pg_trigger u ON (u.oid = t.tgparentid) "
-          "WHERE ((NOT t.tgisinternal AND t.tgparentid = 0) OR t.tgenabled != u.tgenabled) "
-          "ORDER BY t.tgrelid, t.tgname");
-}
-Status getRules(CatalogContext& ctx) {
-  return addPlaceholders(ctx, ObjectType::Rule, "SELECT tableoid, oid FROM pg_catalog.pg_rewrite ORDER BY oid");
-}
-Status getPolicies(CatalogContext& ctx) {
-  // One "ROW SECURITY" object per dumped table with RLS enabled, then the policies.
-  std::string oids;
-  for (const auto& o : ctx.store.all()) {
-    if (o->type != ObjectType::Table) continue;
-    auto& t = static_cast<TableInfo&>(*o);
-    if (!(t.dump & kCompPolicy)) continue;
-    if (t.rowsec) ctx.store.add(std::make_unique<PlainObject>(ObjectType::Policy));
-    oids += (oids.empty() ? "" : ",") + std::to_string(t.catId.oid);
-  }
-  return addPlaceholders(ctx, ObjectType::Policy,
-                         "SELECT pol.tableoid, pol.oid FROM unnest('{" + oids +
-                             "}'::pg_catalog.oid[]) AS src(tbloid) JOIN pg_catalog.pg_policy pol "
-                             "ON (src.tbloid = pol.polrelid)");
-}
 Status getPublications(CatalogContext& ctx) {
   return addPlaceholders(ctx, ObjectType::Publication, "SELECT tableoid, oid FROM pg_catalog.pg_publication");
 }
@@ -112,14 +75,11 @@ Status getSubscriptions(CatalogContext& ctx) {
                          "(SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())");
 }
 
-Status dumpAgg(EmitContext&, DumpableObject&) { return {}; }
 Status dumpOpr(EmitContext&, DumpableObject&) { return {}; }
 Status dumpAccessMethod(EmitContext&, DumpableObject&) { return {}; }
 Status dumpOpclass(EmitContext&, DumpableObject&) { return {}; }
 Status dumpOpfamily(EmitContext&, DumpableObject&) { return {}; }
 Status dumpStatisticsExt(EmitContext&, DumpableObject&) { return {}; }
-Status dumpRule(EmitContext&, DumpableObject&) { return {}; }
-Status dumpTrigger(EmitContext&, DumpableObject&) { return {}; }
 Status dumpTSParser(EmitContext&, DumpableObject&) { return {}; }
 Status dumpTSDictionary(EmitContext&, DumpableObject&) { return {}; }
 Status dumpTSTemplate(EmitContext&, DumpableObject&) { return {}; }
@@ -128,8 +88,6 @@ Status dumpForeignDataWrapper(EmitContext&, DumpableObject&) { return {}; }
 Status dumpForeignServer(EmitContext&, DumpableObject&) { return {}; }
 Status dumpDefaultACL(EmitContext&, DumpableObject&) { return {}; }
 Status dumpTransform(EmitContext&, DumpableObject&) { return {}; }
-Status refreshMatViewData(EmitContext&, DumpableObject&) { return {}; }
-Status dumpPolicy(EmitContext&, DumpableObject&) { return {}; }
 Status dumpPublication(EmitContext&, DumpableObject&) { return {}; }
 Status dumpPublicationTable(EmitContext&, DumpableObject&) { return {}; }
 Status dumpPublicationNamespace(EmitContext&, DumpableObject&) { return {}; }
