@@ -27,3 +27,11 @@ Result<DumpId> dumpAcl(EmitContext& ctx, DumpId objDumpId, DumpId altDumpId, con
                        const std::string& owner, const AclInfo& acl);
 
 }  // namespace pgarc::dump
+
+namespace pgarc::dump {
+// Elements of an array's text form, [] when not an array.
+inline std::vector<std::string> parsePgArrayText(const std::string& text) {
+  auto v = parsePgArray(text);
+  return v ? *v : std::vector<std::string>{};
+}
+}  // namespace pgarc::dump

@@ -31,6 +31,8 @@ std::string_view QueryResult::get(int row, int col) const {
 uint32_t QueryResult::oid(int row, int col) const {
   return static_cast<uint32_t>(std::strtoul(PQgetvalue(res_, row, col), nullptr, 10));
 }
+uint32_t QueryResult::ftype(int col) const { return PQftype(res_, col); }
+std::string QueryResult::fname(int col) const { return PQfname(res_, col); }
 int64_t QueryResult::integer(int row, int col) const { return std::strtoll(PQgetvalue(res_, row, col), nullptr, 10); }
 
 Result<std::unique_ptr<Connection>> Connection::open(const ConnectParams& p) {

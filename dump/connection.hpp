@@ -34,6 +34,8 @@ class QueryResult {
   uint32_t oid(int row, int col) const;
   int64_t integer(int row, int col) const;
   bool boolean(int row, int col) const { return get(row, col) == "t"; }
+  uint32_t ftype(int col) const;      // type oid of a column
+  std::string fname(int col) const;
   char ch(int row, int col) const { auto v = get(row, col); return v.empty() ? '\0' : v[0]; }
 
  private:

@@ -1,7 +1,53 @@
+// `pgarc dump`: parse pg_dump's command line, connect, take the snapshot,
+// read the catalog, sort, emit, write.
 #include "dump/dump_command.hpp"
 
+#include <cstdio>
+#include <ctime>
+
+#include "dump/catalog.hpp"
+#include "dump/connection.hpp"
+#include "dump/options.hpp"
+#include "dump/output.hpp"
+#include "dump/snapshot.hpp"
+
 namespace pgarc {
-Result<int> runDump(const std::vector<std::string>&) {
-  return makeError("pgarc dump is not implemented yet");
+
+Result<int> runDump(const std::vector<std::string>& args) {
+  using namespace pgarc::dump;
+  PGARC_ASSIGN(ParsedCommandLine cmd, parseDumpCommandLine(args));
+  if (cmd.action == ParsedCommandLine::Action::Help) {
+    std::fputs(dumpHelpText().c_str(), stdout);
+    return 0;
+  }
+  if (cmd.action == ParsedCommandLine::Action::Version) {
+    std::puts("pgarc dump (compatible with pg_dump (PostgreSQL) 15)");
+    return 0;
+  }
+  const DumpOptions& o = cmd.options;
+  InfoLog info;
+  if (o.verbose) info = [](const std::string& m) { std::fprintf(stderr, "pgarc dump: %s\n", m.c_str()); };
+
+  // The archive's creation time is the start of the dump, in local time.
+  std::time_t start = std::time(nullptr);
+  std::tm created{};
+  localtime_r(&start, &created);
+
+  ConnectParams params;
+  params.dbname = o.dbname;
+  params.host = o.host;
+  params.port = o.port;
+  params.username = o.username;
+  params.noPassword = o.noPassword;
+  params.forcePassword = o.forcePassword;
+  PGARC_ASSIGN(auto conn, Connection::open(params));
+  PGARC_TRY(setupSession(*conn, o));
+  Quoter quote(o.quoteAllIdentifiers, conn->parameter("standard_conforming_strings") == "on");
+  ObjectStore store;
+  PGARC_ASSIGN(DumpPlan plan, buildDumpPlan(*conn, o, quote, store, info));
+  PGARC_TRY(writeOutput(plan, o, store, created, info));
+  (void)conn->exec("COMMIT");
+  return 0;
 }
+
 }  // namespace pgarc

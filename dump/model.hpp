@@ -130,6 +130,7 @@ struct NamespaceInfo : DumpableObject {
   NamespaceInfo() : DumpableObject(ObjectType::Namespace) {}
   AclInfo dacl;
   uint32_t nspowner = 0;
+  bool create = true;   // false for public (initdb creates it)
 };
 
 struct TableInfo;
@@ -156,6 +157,8 @@ struct AttributeInfo {
   std::string missingval;
   AclInfo dacl;
   bool inheritedNotNull = false;  // pg_dump's notnull from parent (flagInhAttrs)
+  std::string compression;     // attcompression: "", "p", "l"
+  bool hasAcl = false;
 };
 
 // A column default (DO_ATTRDEF).
@@ -251,6 +254,10 @@ struct TableInfo : DumpableObject {
   bool unsafe_partitions = false;
   std::string viewdef;         // pg_get_viewdef for views/matviews
   int ncheck = 0;
+  bool hascolumnACLs = false;
+  // Sequence parameters (relkind 'S'), read in one batch.
+  std::string seqtype, seqstart, seqincrement, seqmax, seqmin, seqcache;
+  bool seqcycle = false;
 
   std::vector<AttributeInfo> attrs;        // index = attnum-1
   std::vector<AttrDefInfo*> attrdefs;      // per attnum-1, nullptr when none

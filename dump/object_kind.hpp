@@ -70,9 +70,9 @@ struct EntrySpec {
   std::string tag;
   std::string desc;
   Section section = Section::PreData;
-  std::string defn;
-  std::string dropStmt;
-  std::string copyStmt;
+  std::optional<std::string> defn;      // NULL vs "" matters in the archive bytes
+  std::optional<std::string> dropStmt;
+  std::optional<std::string> copyStmt;
   std::optional<std::string> namespace_;
   std::optional<std::string> tablespace;
   std::optional<std::string> tableam;
@@ -102,6 +102,7 @@ class EmitContext {
 
   void add(EntrySpec e) { entries.push_back(std::move(e)); }
   std::vector<EntrySpec> entries;   // in emission order = archive order
+  // Data-less (0, oid) table data entries etc. are found through the store.
   CommentMap comments;              // collectComments
   CommentMap seclabels;             // collectSecLabels
   std::string dbOwner;              // owner of the database (for public schema etc.)

@@ -1,0 +1,299 @@
+#include "dump/catalog.hpp"
+
+#include "dump/acl.hpp"
+#include "dump/database.hpp"
+#include "dump/selection.hpp"
+#include "dump/sort.hpp"
+
+namespace pgarc::dump {
+
+namespace {
+
+// makeTableDataObject for every table whose data is dumped.
+void getTableData(ObjectStore& store, const DumpOptions& o, const Selection& sel, char onlyRelkind) {
+  std::vector<TableInfo*> tables;
+  for (const auto& obj : store.all())
+    if (obj->type == ObjectType::Table) tables.push_back(static_cast<TableInfo*>(obj.get()));
+  for (TableInfo* t : tables) {
+    if (!(t->dump & kCompData)) continue;
+    if (onlyRelkind && t->relkind != onlyRelkind) continue;
+    if (t->dataObj) continue;
+    if (t->relkind == 'v' || t->relkind == 'c') continue;
+    if (t->relkind == 'f') continue;  // --include-foreign-data: foreign tables are another kind's work
+    if (t->relkind == 'p') continue;
+    if (t->relpersistence == 'u' && o.noUnloggedTableData) continue;
+    if (sel.tableDataExclude.count(t->catId.oid)) continue;
+    ObjectType type = t->relkind == 'm' ? ObjectType::RefreshMatview
+                      : t->relkind == 'S' ? ObjectType::SequenceSet
+                                          : ObjectType::TableData;
+    auto td = std::make_unique<TableDataInfo>(type);
+    td->catId = {0, t->catId.oid};
+    td->name = t->name;
+    td->ns = t->ns;
+    td->table = t;
+    td->dump = kCompAll;
+    td->components |= kCompData;
+    TableDataInfo* raw = store.add(std::move(td));
+    addDependency(*raw, t->dumpId);
+    t->dataObj = raw;
+    t->interesting = true;
+  }
+}
+
+Status getBlobs(Connection& conn, ObjectStore& store) {
+  PGARC_ASSIGN(QueryResult r,
+               conn.query("SELECT oid, pg_catalog.pg_get_userbyid(lomowner) AS rolname, lomacl, "
+                          "pg_catalog.acldefault('L', lomowner) AS acldefault "
+                          "FROM pg_catalog.pg_largeobject_metadata"));
+  uint32_t lomOid = store.catalogOid("pg_largeobject_metadata");
+  for (int i = 0; i < r.rows(); i++) {
+    auto b = std::make_unique<BlobInfo>();
+    b->catId = {lomOid, r.oid(i, 0)};
+    b->name = r.str(i, 0);
+    b->owner = r.str(i, 1);
+    b->dacl = {r.str(i, 2), r.str(i, 3), "", ""};
+    b->dump = kCompAll;
+    b->components |= kCompData;
+    if (!r.isNull(i, 2)) b->components |= kCompAcl;
+    store.add(std::move(b));
+  }
+  if (r.rows() > 0) {
+    auto d = std::make_unique<PlainObject>(ObjectType::BlobData);
+    d->name = "BLOBS";
+    d->dump = kCompAll;
+    d->components |= kCompData;
+    store.add(std::move(d));
+  }
+  return {};
+}
+
+Status getDependencies(Connection& conn, ObjectStore& store) {
+  // A view's dependencies are recorded on its ON SELECT rule; they are
+  // attributed to the view itself (pg_dump makes the view depend on the rule
+  // and drops the rule's dependency on the view).
+  PGARC_ASSIGN(
+      QueryResult r,
+      conn.query("SELECT CASE WHEN v.oid IS NOT NULL THEN 'pg_catalog.pg_class'::pg_catalog.regclass ELSE d.classid END, "
+                 "CASE WHEN v.oid IS NOT NULL THEN v.oid ELSE d.objid END, d.refclassid, d.refobjid, d.deptype "
+                 "FROM pg_catalog.pg_depend d "
+                 "LEFT JOIN pg_catalog.pg_rewrite rw ON (d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
+                 "AND rw.oid = d.objid AND rw.ev_type = '1' AND rw.is_instead) "
+                 "LEFT JOIN pg_catalog.pg_class v ON (v.oid = rw.ev_class AND v.relkind IN ('v', 'm')) "
+                 "WHERE d.deptype != 'p' AND d.deptype != 'e' "
+                 "UNION ALL "
+                 "SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass AS classid, amopfamily AS objid, refclassid, "
+                 "refobjid, deptype FROM pg_catalog.pg_depend d, pg_catalog.pg_amop o "
+                 "WHERE deptype NOT IN ('p', 'e', 'i') AND classid = 'pg_catalog.pg_amop'::pg_catalog.regclass "
+                 "AND objid = o.oid AND NOT (refclassid = 'pg_catalog.pg_opfamily'::pg_catalog.regclass "
+                 "AND amopfamily = refobjid) "
+                 "UNION ALL "
+                 "SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass AS classid, amprocfamily AS objid, refclassid, "
+                 "refobjid, deptype FROM pg_catalog.pg_depend d, pg_catalog.pg_amproc p "
+                 "WHERE deptype NOT IN ('p', 'e', 'i') AND classid = 'pg_catalog.pg_amproc'::pg_catalog.regclass "
+                 "AND objid = p.oid AND NOT (refclassid = 'pg_catalog.pg_opfamily'::pg_catalog.regclass "
+                 "AND amprocfamily = refobjid) "
+                 "ORDER BY 1,2"));
+  for (int i = 0; i < r.rows(); i++) {
+    DumpableObject* obj = store.byCatalogId({r.oid(i, 0), r.oid(i, 1)});
+    if (!obj) continue;
+    DumpableObject* ref = store.byCatalogId({r.oid(i, 2), r.oid(i, 3)});
+    if (!ref || ref == obj) continue;
+    if (r.ch(i, 4) == 'i' && obj->type == ObjectType::Table && ref->type == ObjectType::Type)
+      addDependency(*ref, obj->dumpId);
+    else
+      addDependency(*obj, ref->dumpId);
+  }
+  return {};
+}
+
+Status collectComments(Connection& conn, ObjectStore& store, CommentMap& out, bool seclabels) {
+  const char* sql = seclabels ? "SELECT label, provider, classoid, objoid, objsubid FROM pg_catalog.pg_seclabel "
+                                "ORDER BY classoid, objoid, objsubid"
+                              : "SELECT description, '', classoid, objoid, objsubid FROM pg_catalog.pg_description "
+                                "ORDER BY classoid, objoid, objsubid";
+  PGARC_ASSIGN(QueryResult r, conn.query(sql));
+  for (int i = 0; i < r.rows(); i++) {
+    CatalogId id{r.oid(i, 2), r.oid(i, 3)};
+    out[id].push_back(CommentItem{static_cast<int>(r.integer(i, 4)), r.str(i, 0), r.str(i, 1)});
+    if (DumpableObject* o = store.byCatalogId(id)) o->components |= seclabels ? kCompSecLabel : kCompComment;
+  }
+  return {};
+}
+
+bool isPreData(ObjectType t) {
+  switch (t) {
+    case ObjectType::Namespace: case ObjectType::Extension: case ObjectType::Type: case ObjectType::ShellType:
+    case ObjectType::Func: case ObjectType::Agg: case ObjectType::Operator: case ObjectType::AccessMethod:
+    case ObjectType::Opclass: case ObjectType::Opfamily: case ObjectType::Collation: case ObjectType::Conversion:
+    case ObjectType::Table: case ObjectType::TableAttach: case ObjectType::Attrdef: case ObjectType::ProcLang:
+    case ObjectType::Cast: case ObjectType::DummyType: case ObjectType::TSParser: case ObjectType::TSDict:
+    case ObjectType::TSTemplate: case ObjectType::TSConfig: case ObjectType::FDW: case ObjectType::ForeignServer:
+    case ObjectType::Transform: case ObjectType::Blob:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void addBoundaryDependencies(ObjectStore& store, DumpableObject& pre, DumpableObject& post) {
+  for (const auto& up : store.all()) {
+    DumpableObject* o = up.get();
+    switch (o->type) {
+      case ObjectType::TableData: case ObjectType::SequenceSet: case ObjectType::BlobData:
+        addDependency(*o, pre.dumpId);
+        addDependency(post, o->dumpId);
+        break;
+      case ObjectType::Index: case ObjectType::IndexAttach: case ObjectType::StatsExt:
+      case ObjectType::RefreshMatview: case ObjectType::Trigger: case ObjectType::EventTrigger:
+      case ObjectType::DefaultAcl: case ObjectType::Policy: case ObjectType::Publication:
+      case ObjectType::PublicationRel: case ObjectType::PublicationTableInSchema: case ObjectType::Subscription:
+        addDependency(*o, post.dumpId);
+        break;
+      case ObjectType::Rule:
+        break;  // rules of this build are never separate
+      case ObjectType::Constraint: case ObjectType::FkConstraint:
+        if (static_cast<ConstraintInfo*>(o)->separate) addDependency(*o, post.dumpId);
+        break;
+      case ObjectType::PreDataBoundary:
+        break;
+      case ObjectType::PostDataBoundary:
+        addDependency(*o, pre.dumpId);
+        break;
+      default:
+        if (isPreData(o->type)) addDependency(pre, o->dumpId);
+    }
+  }
+}
+
+// Sequence parameters and values, and view definitions, in a few batched queries.
+Status loadDetails(Connection& conn, ObjectStore& store) {
+  std::string seqOids, viewOids;
+  std::vector<TableDataInfo*> seqSets;
+  for (const auto& up : store.all()) {
+    if (up->type == ObjectType::Table) {
+      auto& t = static_cast<TableInfo&>(*up);
+      if (!t.dump) continue;
+      if (t.relkind == 'S') seqOids += (seqOids.empty() ? "" : ",") + std::to_string(t.catId.oid);
+      if ((t.relkind == 'v' || t.relkind == 'm') && (t.dump & kCompDefinition))
+        viewOids += (viewOids.empty() ? "" : ",") + std::to_string(t.catId.oid);
+    } else if (up->type == ObjectType::SequenceSet) {
+      seqSets.push_back(static_cast<TableDataInfo*>(up.get()));
+    }
+  }
+  if (!seqOids.empty()) {
+    PGARC_ASSIGN(QueryResult r, conn.query("SELECT seqrelid, pg_catalog.format_type(seqtypid, NULL), seqstart, "
+                                           "seqincrement, seqmax, seqmin, seqcache, seqcycle "
+                                           "FROM pg_catalog.pg_sequence WHERE seqrelid = ANY('{" + seqOids +
+                                           "}'::pg_catalog.oid[])"));
+    for (int i = 0; i < r.rows(); i++) {
+      TableInfo* t = store.findTable(r.oid(i, 0));
+      if (!t) continue;
+      t->seqtype = r.str(i, 1);
+      t->seqstart = r.str(i, 2);
+      t->seqincrement = r.str(i, 3);
+      t->seqmax = r.str(i, 4);
+      t->seqmin = r.str(i, 5);
+      t->seqcache = r.str(i, 6);
+      t->seqcycle = r.boolean(i, 7);
+    }
+  }
+  if (!viewOids.empty()) {
+    PGARC_ASSIGN(QueryResult r, conn.query("SELECT v.oid, pg_catalog.pg_get_viewdef(v.oid) FROM unnest('{" + viewOids +
+                                           "}'::pg_catalog.oid[]) AS v(oid)"));
+    for (int i = 0; i < r.rows(); i++)
+      if (TableInfo* t = store.findTable(r.oid(i, 0))) t->viewdef = r.str(i, 1);
+  }
+  // Sequence values: one UNION ALL query per batch of sequences.
+  Quoter q;
+  for (size_t start = 0; start < seqSets.size(); start += 500) {
+    std::string sql;
+    size_t end = std::min(seqSets.size(), start + 500);
+    for (size_t i = start; i < end; i++) {
+      const TableInfo& t = *seqSets[i]->table;
+      if (!sql.empty()) sql += " UNION ALL ";
+      sql += "SELECT " + std::to_string(i) + ", last_value, is_called FROM " +
+             q.qualified(t.ns ? t.ns->name : "", t.name);
+    }
+    PGARC_ASSIGN(QueryResult r, conn.query(sql));
+    for (int i = 0; i < r.rows(); i++) {
+      size_t idx = static_cast<size_t>(r.integer(i, 0));
+      if (idx < seqSets.size()) seqSets[idx]->filtercond = r.str(i, 1) + ", " + (r.boolean(i, 2) ? "true" : "false");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quoter& quote, ObjectStore& store,
+                               const InfoLog& info) {
+  const int serverVersion = conn.serverVersion();
+  if (serverVersion / 10000 > 15)
+    return makeError("aborting because of server version mismatch\nserver version: " + conn.serverVersionString() +
+                     "; pg_dump version: 15");
+  PGARC_ASSIGN(QueryResult cats, conn.query("SELECT relname, oid FROM pg_catalog.pg_class WHERE relnamespace = "
+                                            "'pg_catalog'::pg_catalog.regnamespace AND relkind = 'r'"));
+  for (int i = 0; i < cats.rows(); i++) store.catalogOids[cats.str(i, 0)] = cats.oid(i, 1);
+  if (info) info("last built-in OID is 16383");
+
+  PGARC_ASSIGN(Selection selection, resolveSelection(conn, o));
+  CatalogContext cctx{conn, o, store, selection, serverVersion, info, {}};
+  for (const CatalogStep& step : catalogSteps()) {
+    if (step.message && info) info(step.message);
+    PGARC_TRY(step.run(cctx));
+  }
+
+  const bool includeEverything = o.schemaPatterns.empty() && o.tablePatterns.empty();
+  if (!o.schemaOnly) getTableData(store, o, selection, 0);
+  bool outputBlobs = o.includeBlobs || (includeEverything && !o.schemaOnly && !o.excludeBlobs);
+  if (o.excludeBlobs) outputBlobs = false;
+  if (outputBlobs) {
+    if (info) info("reading large objects");
+    PGARC_TRY(getBlobs(conn, store));
+  }
+  if (info) info("reading dependency data");
+  PGARC_TRY(getDependencies(conn, store));
+
+  EmitContext ectx(o, store, quote, &conn);
+  ectx.serverVersion = serverVersion;
+  if (!o.noComments) PGARC_TRY(collectComments(conn, store, ectx.comments, false));
+  if (!o.noSecurityLabels) PGARC_TRY(collectComments(conn, store, ectx.seclabels, true));
+
+  auto pre = std::make_unique<PlainObject>(ObjectType::PreDataBoundary);
+  pre->name = "PRE-DATA BOUNDARY";
+  pre->dump = kCompAll;
+  DumpableObject* preB = store.add(std::move(pre));
+  auto post = std::make_unique<PlainObject>(ObjectType::PostDataBoundary);
+  post->name = "POST-DATA BOUNDARY";
+  post->dump = kCompAll;
+  DumpableObject* postB = store.add(std::move(post));
+  addBoundaryDependencies(store, *preB, *postB);
+
+  PGARC_TRY(loadDetails(conn, store));
+
+  std::vector<DumpableObject*> objs;
+  for (const auto& up : store.all()) objs.push_back(up.get());
+  sortByTypeName(objs);
+  const DumpId maxId = store.lastDumpId();
+  objs = sortByDependencies(std::move(objs), maxId, [&](DumpId id) { return store.byDumpId(id); },
+                            [](const std::string& w) { std::fprintf(stderr, "pgarc dump: warning: %s\n", w.c_str()); });
+
+  PGARC_TRY(emitSpecialEntries(ectx, conn));
+  if (includeEverything && !o.dataOnly) PGARC_TRY(emitDatabase(ectx, conn));
+  for (DumpableObject* obj : objs) {
+    obj->dump &= obj->components;
+    if (obj->dump == kCompNone) continue;
+    Emitter emit = emitterFor(obj->type);
+    if (!emit) continue;
+    Status st = emit(ectx, *obj);
+    if (!st.ok()) return std::move(st).error().withDumpId(obj->dumpId);
+  }
+
+  DumpPlan plan;
+  plan.entries = std::move(ectx.entries);
+  plan.dbname = conn.database();
+  plan.serverVersion = conn.serverVersionString();
+  return plan;
+}
+
+}  // namespace pgarc::dump

@@ -1,0 +1,26 @@
+#pragma once
+// The catalog pass and what follows it in pg_dump's main(): table data
+// objects, large objects, dependencies, comments, boundaries, the sort, and
+// the emission of TOC entries in sorted order.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "dump/object_kind.hpp"
+
+namespace pgarc::dump {
+
+struct DumpPlan {
+  std::vector<EntrySpec> entries;   // archive order
+  std::string dbname;
+  std::string serverVersion;        // server_version parameter
+};
+
+using InfoLog = std::function<void(const std::string&)>;
+
+// Everything from getSchemaData to the last ArchiveEntry call. `conn` must be
+// inside the dump's transaction (setupSession).
+Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& options, const Quoter& quote, ObjectStore& store,
+                               const InfoLog& info);
+
+}  // namespace pgarc::dump

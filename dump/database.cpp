@@ -1,0 +1,189 @@
+#include "dump/database.hpp"
+
+#include <libpq-fe.h>
+
+#include "dump/acl.hpp"
+
+namespace pgarc::dump {
+
+namespace {
+
+EntrySpec special(EmitContext& ctx, const char* desc, std::string defn) {
+  EntrySpec e;
+  e.dumpId = ctx.store.newDumpId();
+  e.tag = desc;
+  e.desc = desc;
+  e.section = Section::PreData;
+  e.defn = std::move(defn);
+  return e;
+}
+
+bool isListQuoteVariable(const std::string& name) {
+  static const char* kNames[] = {"local_preload_libraries", "search_path", "session_preload_libraries",
+                                 "shared_preload_libraries", "temp_tablespaces", "unix_socket_directories"};
+  for (const char* n : kNames)
+    if (name == n) return true;
+  return false;
+}
+
+// makeAlterConfigCommand: "name=value" from setconfig as ALTER ... SET.
+std::string alterConfig(const Quoter& q, const std::string& config, const std::string& type, const std::string& name,
+                        const std::string& role) {
+  size_t eq = config.find('=');
+  if (eq == std::string::npos) return {};
+  std::string var = config.substr(0, eq);
+  std::string value = config.substr(eq + 1);
+  std::string out;
+  if (!role.empty())
+    out = "ALTER ROLE " + q.id(role) + " IN " + type + " " + q.id(name) + " ";
+  else
+    out = "ALTER " + type + " " + q.id(name) + " ";
+  out += "SET " + q.id(var) + " TO ";
+  std::string lower;
+  for (char c : var) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (isListQuoteVariable(lower)) {
+    // Elements are separated by ", " and may be double-quoted.
+    std::vector<std::string> items;
+    std::string cur;
+    bool inq = false;
+    for (size_t i = 0; i < value.size(); i++) {
+      char c = value[i];
+      if (c == '"') {
+        if (inq && i + 1 < value.size() && value[i + 1] == '"') {
+          cur.push_back('"');
+          i++;
+        } else {
+          inq = !inq;
+        }
+      } else if (c == ',' && !inq) {
+        items.push_back(cur);
+        cur.clear();
+        while (i + 1 < value.size() && value[i + 1] == ' ') i++;
+      } else {
+        cur.push_back(c);
+      }
+    }
+    items.push_back(cur);
+    for (size_t i = 0; i < items.size(); i++) {
+      if (i) out += ", ";
+      out += q.literal(items[i]);
+    }
+  } else {
+    out += q.literal(value);
+  }
+  return out + ";\n";
+}
+
+}  // namespace
+
+Status emitSpecialEntries(EmitContext& ctx, Connection& conn) {
+  const char* enc = pg_encoding_to_char(conn.clientEncoding());
+  ctx.add(special(ctx, "ENCODING", "SET client_encoding = " + ctx.quote.literal(enc) + ";\n"));
+  std::string std = conn.parameter("standard_conforming_strings") == "on" ? "on" : "off";
+  ctx.add(special(ctx, "STDSTRINGS", "SET standard_conforming_strings = '" + std + "';\n"));
+  PGARC_ASSIGN(QueryResult r, conn.query("SELECT pg_catalog.current_schemas(false)"));
+  std::string path;
+  auto names = parsePgArrayText(r.str(0, 0));
+  for (size_t i = 0; i < names.size(); i++) {
+    if (i) path += ", ";
+    path += ctx.quote.id(names[i]);
+  }
+  ctx.add(special(ctx, "SEARCHPATH",
+                  "SELECT pg_catalog.set_config('search_path', " + ctx.quote.literal(path) + ", false);\n"));
+  return {};
+}
+
+Status emitDatabase(EmitContext& ctx, Connection& conn) {
+  PGARC_ASSIGN(QueryResult r,
+               conn.query("SELECT tableoid, oid, datname, pg_catalog.pg_get_userbyid(datdba) AS dba, "
+                          "pg_catalog.pg_encoding_to_char(encoding) AS encoding, datcollate, datctype, "
+                          "datacl, pg_catalog.acldefault('d', datdba) AS acldefault, datistemplate, datconnlimit, "
+                          "daticulocale, datlocprovider, "
+                          "(SELECT spcname FROM pg_catalog.pg_tablespace t WHERE t.oid = dattablespace) AS tablespace, "
+                          "pg_catalog.shobj_description(oid, 'pg_database') AS description "
+                          "FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()"));
+  if (r.rows() != 1) return makeError("could not read the current database's pg_database row");
+  const std::string datname = r.str(0, 2);
+  const std::string dba = r.str(0, 3);
+  const std::string encoding = r.str(0, 4);
+  const std::string collate = r.str(0, 5);
+  const std::string ctype = r.str(0, 6);
+  const std::string qdat = ctx.quote.id(datname);
+  std::string crea = "CREATE DATABASE " + qdat + " WITH TEMPLATE = template0";
+  if (!encoding.empty()) crea += " ENCODING = " + ctx.quote.literal(encoding);
+  crea += " LOCALE_PROVIDER = ";
+  char prov = r.ch(0, 12);
+  crea += prov == 'i' ? "icu" : "libc";
+  if (!collate.empty() && collate == ctype) {
+    crea += " LOCALE = " + ctx.quote.literal(collate);
+  } else {
+    if (!collate.empty()) crea += " LC_COLLATE = " + ctx.quote.literal(collate);
+    if (!ctype.empty()) crea += " LC_CTYPE = " + ctx.quote.literal(ctype);
+  }
+  if (!r.isNull(0, 11)) crea += " ICU_LOCALE = " + ctx.quote.literal(r.str(0, 11));
+  const std::string tablespace = r.str(0, 13);
+  if (!ctx.options.noTablespaces && !tablespace.empty() && tablespace != "pg_default")
+    crea += " TABLESPACE = " + ctx.quote.id(tablespace);
+  crea += ";\n";
+  EntrySpec e;
+  e.dumpId = ctx.store.newDumpId();
+  e.catId = {r.oid(0, 0), r.oid(0, 1)};
+  e.tag = datname;
+  e.owner = dba;
+  e.desc = "DATABASE";
+  e.section = Section::PreData;
+  e.defn = crea;
+  e.dropStmt = "DROP DATABASE " + qdat + ";\n";
+  const DumpId dbId = e.dumpId;
+  ctx.add(std::move(e));
+  ctx.dbOwner = dba;
+
+  const std::string comment = r.str(0, 14);
+  if (!comment.empty() && !ctx.options.noComments) {
+    EntrySpec c;
+    c.dumpId = ctx.store.newDumpId();
+    c.tag = "DATABASE " + qdat;
+    c.owner = dba;
+    c.desc = "COMMENT";
+    c.section = Section::None;
+    c.defn = "COMMENT ON DATABASE " + qdat + " IS " + ctx.quote.literal(comment) + ";\n";
+    c.deps.push_back(dbId);
+    ctx.add(std::move(c));
+  }
+  AclInfo acl{r.str(0, 7), r.str(0, 8), "", ""};
+  PGARC_ASSIGN(DumpId ignored, dumpAcl(ctx, dbId, 0, "DATABASE", qdat, "", "", dba, acl));
+  (void)ignored;
+
+  std::string props, drop;
+  const std::string connlimit = r.str(0, 10);
+  if (!connlimit.empty() && connlimit != "-1")
+    props += "ALTER DATABASE " + qdat + " CONNECTION LIMIT = " + connlimit + ";\n";
+  if (r.boolean(0, 9)) {
+    props += "ALTER DATABASE " + qdat + " IS_TEMPLATE = true;\n";
+    drop += "UPDATE pg_catalog.pg_database SET datistemplate = false WHERE datname = " + ctx.quote.literal(datname) + ";\n";
+  }
+  PGARC_ASSIGN(QueryResult cfg, conn.query("SELECT unnest(setconfig) FROM pg_catalog.pg_db_role_setting "
+                                           "WHERE setrole = 0 AND setdatabase = '" + std::to_string(r.oid(0, 1)) +
+                                           "'::pg_catalog.oid"));
+  for (int i = 0; i < cfg.rows(); i++) props += alterConfig(ctx.quote, cfg.str(i, 0), "DATABASE", datname, "");
+  PGARC_ASSIGN(QueryResult rcfg, conn.query("SELECT rolname, unnest(setconfig) FROM pg_catalog.pg_db_role_setting s, "
+                                            "pg_catalog.pg_roles r WHERE setrole = r.oid AND setdatabase = '" +
+                                            std::to_string(r.oid(0, 1)) + "'::pg_catalog.oid"));
+  for (int i = 0; i < rcfg.rows(); i++)
+    props += alterConfig(ctx.quote, rcfg.str(i, 1), "DATABASE", datname, rcfg.str(i, 0));
+  if (!props.empty()) {
+    EntrySpec p;
+    p.dumpId = ctx.store.newDumpId();
+    p.tag = datname;
+    p.owner = dba;
+    p.desc = "DATABASE PROPERTIES";
+    p.section = Section::PreData;
+    p.defn = props;
+    p.dropStmt = drop;
+    p.deps.push_back(dbId);
+    ctx.add(std::move(p));
+  }
+  return {};
+}
+
+}  // namespace pgarc::dump

@@ -1,0 +1,23 @@
+#pragma once
+// Turns the emitted entries into an archive (custom, directory, tar through
+// the format library's writers) or a plain script (through renderScript),
+// streaming each entry's data from the connection when it is written.
+#include <ctime>
+
+#include "dump/catalog.hpp"
+#include "format/archive.hpp"
+
+namespace pgarc::dump {
+
+// pg_dump 15's TOC after its write-time selection, with archive-level
+// dependencies computed as BuildArchiveDependencies does.
+struct BuiltToc {
+  ArchiveToc toc;
+  std::vector<const EntrySpec*> specs;  // parallel to toc.entries
+};
+BuiltToc buildToc(const DumpPlan& plan, const DumpOptions& options, const ObjectStore& store, const std::tm& created);
+
+Status writeOutput(const DumpPlan& plan, const DumpOptions& options, const ObjectStore& store, const std::tm& created,
+                   const InfoLog& info);
+
+}  // namespace pgarc::dump

@@ -1,0 +1,263 @@
+#include "dump/sort.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <queue>
+#include <unordered_map>
+
+namespace pgarc::dump {
+
+int typePriority(ObjectType t) {
+  // pg_dump 15's dbObjectTypePriorities, in rank order.
+  switch (t) {
+    case ObjectType::Namespace: return 1;
+    case ObjectType::ProcLang: return 2;
+    case ObjectType::Collation: return 3;
+    case ObjectType::Transform: return 4;
+    case ObjectType::Extension: return 5;
+    case ObjectType::Type: case ObjectType::ShellType: return 6;
+    case ObjectType::Cast: return 7;
+    case ObjectType::Func: return 8;
+    case ObjectType::Agg: return 9;
+    case ObjectType::AccessMethod: return 10;
+    case ObjectType::Operator: return 11;
+    case ObjectType::Opfamily: case ObjectType::Opclass: return 12;
+    case ObjectType::Conversion: return 13;
+    case ObjectType::TSParser: return 14;
+    case ObjectType::TSTemplate: return 15;
+    case ObjectType::TSDict: return 16;
+    case ObjectType::TSConfig: return 17;
+    case ObjectType::FDW: return 18;
+    case ObjectType::ForeignServer: return 19;
+    case ObjectType::Table: return 20;
+    case ObjectType::TableAttach: return 21;
+    case ObjectType::DummyType: return 22;
+    case ObjectType::Attrdef: return 23;
+    case ObjectType::Blob: return 24;
+    case ObjectType::PreDataBoundary: return 25;
+    case ObjectType::TableData: return 26;
+    case ObjectType::SequenceSet: return 27;
+    case ObjectType::BlobData: return 28;
+    case ObjectType::PostDataBoundary: return 29;
+    case ObjectType::Constraint: return 30;
+    case ObjectType::Index: return 31;
+    case ObjectType::IndexAttach: return 32;
+    case ObjectType::StatsExt: return 33;
+    case ObjectType::Rule: return 34;
+    case ObjectType::Trigger: return 35;
+    case ObjectType::FkConstraint: return 36;
+    case ObjectType::Policy: return 37;
+    case ObjectType::Publication: return 38;
+    case ObjectType::PublicationRel: return 39;
+    case ObjectType::PublicationTableInSchema: return 40;
+    case ObjectType::Subscription: return 41;
+    case ObjectType::DefaultAcl: return 42;
+    case ObjectType::EventTrigger: return 43;
+    case ObjectType::RefreshMatview: return 44;
+  }
+  return 100;
+}
+
+namespace {
+
+int compareTypeName(const DumpableObject* a, const DumpableObject* b) {
+  int c = typePriority(a->type) - typePriority(b->type);
+  if (c != 0) return c;
+  if (a->ns) {
+    if (!b->ns) return -1;
+    c = std::strcmp(a->ns->name.c_str(), b->ns->name.c_str());
+    if (c != 0) return c;
+  } else if (b->ns) {
+    return 1;
+  }
+  c = std::strcmp(a->name.c_str(), b->name.c_str());
+  if (c != 0) return c;
+  if (a->type == b->type) {
+    c = a->sortTieBreak(*b);
+    if (c != 0) return c;
+    if (a->type == ObjectType::Attrdef) {
+      int an = static_cast<const AttrDefInfo*>(a)->adnum, bn = static_cast<const AttrDefInfo*>(b)->adnum;
+      if (an != bn) return an < bn ? -1 : 1;
+    }
+  }
+  if (a->catId.oid != b->catId.oid) return a->catId.oid < b->catId.oid ? -1 : 1;
+  return 0;
+}
+
+void removeDependency(DumpableObject& obj, DumpId id) {
+  obj.dependencies.erase(std::remove(obj.dependencies.begin(), obj.dependencies.end(), id), obj.dependencies.end());
+}
+
+// Shortest dependency cycle through `start` among `members` (BFS), or empty.
+std::vector<DumpableObject*> findLoop(DumpableObject* start, const std::unordered_map<DumpId, DumpableObject*>& members) {
+  std::unordered_map<DumpId, DumpId> prev;
+  std::deque<DumpableObject*> queue{start};
+  prev[start->dumpId] = 0;
+  while (!queue.empty()) {
+    DumpableObject* cur = queue.front();
+    queue.pop_front();
+    for (DumpId d : cur->dependencies) {
+      if (d == start->dumpId) {
+        std::vector<DumpableObject*> loop;
+        for (DumpId x = cur->dumpId; x != 0; x = prev[x]) loop.push_back(members.at(x));
+        std::reverse(loop.begin(), loop.end());
+        return loop;
+      }
+      auto it = members.find(d);
+      if (it == members.end() || prev.count(d)) continue;
+      prev[d] = cur->dumpId;
+      queue.push_back(it->second);
+    }
+  }
+  return {};
+}
+
+bool isTableCheck(const DumpableObject* c, const DumpableObject* table) {
+  if (c->type != ObjectType::Constraint) return false;
+  auto* con = static_cast<const ConstraintInfo*>(c);
+  return con->contype == 'c' && con->table == table;
+}
+
+bool isTableDefault(const DumpableObject* d, const DumpableObject* table) {
+  return d->type == ObjectType::Attrdef && static_cast<const AttrDefInfo*>(d)->table == table;
+}
+
+// pg_dump's repairDependencyLoop for the kinds this module knows; returns
+// false when no rule applies.
+bool repairLoop(const std::vector<DumpableObject*>& loop) {
+  const size_t n = loop.size();
+  if (n == 2) {
+    for (int k = 0; k < 2; k++) {
+      DumpableObject* a = loop[k];
+      DumpableObject* b = loop[1 - k];
+      if (a->type == ObjectType::Table && isTableCheck(b, a)) {
+        removeDependency(*b, a->dumpId);
+        return true;
+      }
+      if (a->type == ObjectType::Table && isTableDefault(b, a)) {
+        removeDependency(*b, a->dumpId);
+        return true;
+      }
+    }
+  }
+  if (n > 2) {
+    for (DumpableObject* t : loop) {
+      if (t->type != ObjectType::Table) continue;
+      for (DumpableObject* c : loop) {
+        if (isTableCheck(c, t)) {
+          removeDependency(*t, c->dumpId);
+          static_cast<ConstraintInfo*>(c)->separate = true;
+          addDependency(*c, t->dumpId);
+          return true;
+        }
+      }
+    }
+    for (DumpableObject* t : loop) {
+      if (t->type != ObjectType::Table) continue;
+      for (DumpableObject* d : loop) {
+        if (isTableDefault(d, t)) {
+          removeDependency(*t, d->dumpId);
+          static_cast<AttrDefInfo*>(d)->separate = true;
+          addDependency(*d, t->dumpId);
+          return true;
+        }
+      }
+    }
+  }
+  // Loops through a boundary object and a self-dependency are trivially broken.
+  for (size_t i = 0; i < n; i++) {
+    DumpableObject* a = loop[i];
+    DumpableObject* b = loop[(i + 1) % n];
+    if (a == b) {
+      removeDependency(*a, a->dumpId);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void sortByTypeName(std::vector<DumpableObject*>& objs) {
+  std::stable_sort(objs.begin(), objs.end(),
+                   [](const DumpableObject* a, const DumpableObject* b) { return compareTypeName(a, b) < 0; });
+}
+
+bool topoSort(const std::vector<DumpableObject*>& objs, DumpId maxDumpId, std::vector<DumpableObject*>& ordering) {
+  const size_t n = objs.size();
+  std::vector<int> before(static_cast<size_t>(maxDumpId) + 1, 0);
+  std::vector<int> idMap(static_cast<size_t>(maxDumpId) + 1, -1);
+  for (size_t i = 0; i < n; i++) {
+    idMap[objs[i]->dumpId] = static_cast<int>(i);
+    for (DumpId d : objs[i]->dependencies)
+      if (d > 0 && d <= maxDumpId) before[d]++;
+  }
+  // Max-heap of input positions ready to be placed, filling the output from the end.
+  std::priority_queue<int> ready;
+  for (size_t i = 0; i < n; i++)
+    if (before[objs[i]->dumpId] == 0) ready.push(static_cast<int>(i));
+  ordering.assign(n, nullptr);
+  size_t remaining = n;
+  while (!ready.empty()) {
+    int j = ready.top();
+    ready.pop();
+    DumpableObject* obj = objs[j];
+    ordering[--remaining] = obj;
+    for (DumpId d : obj->dependencies) {
+      if (d <= 0 || d > maxDumpId) continue;
+      if (--before[d] == 0 && idMap[d] >= 0) ready.push(idMap[d]);
+    }
+  }
+  if (remaining == 0) return true;
+  ordering.clear();
+  for (size_t i = 0; i < n; i++)
+    if (before[objs[i]->dumpId] != 0) ordering.push_back(objs[i]);
+  return false;
+}
+
+std::vector<DumpableObject*> sortByDependencies(std::vector<DumpableObject*> objs, DumpId maxDumpId,
+                                                const ObjectLookup& lookup,
+                                                const std::function<void(const std::string&)>& warn) {
+  // Dependencies on objects outside the set are ignored, as pg_dump ignores
+  // ids it has no object for.
+  std::vector<bool> present(static_cast<size_t>(maxDumpId) + 1, false);
+  for (auto* o : objs) present[o->dumpId] = true;
+  for (auto* o : objs) {
+    auto& deps = o->dependencies;
+    deps.erase(std::remove_if(deps.begin(), deps.end(),
+                              [&](DumpId d) { return d <= 0 || d > maxDumpId || !present[d]; }),
+               deps.end());
+  }
+  (void)lookup;
+  std::vector<DumpableObject*> ordering;
+  for (int guard = 0; guard < 100000; guard++) {
+    if (topoSort(objs, maxDumpId, ordering)) return ordering;
+    // Objects in or before a loop; find a loop among them.
+    std::unordered_map<DumpId, DumpableObject*> members;
+    for (auto* o : ordering) members[o->dumpId] = o;
+    std::sort(ordering.begin(), ordering.end(),
+              [](const DumpableObject* a, const DumpableObject* b) { return a->dumpId < b->dumpId; });
+    bool repaired = false;
+    for (auto* start : ordering) {
+      auto loop = findLoop(start, members);
+      if (loop.empty()) continue;
+      if (!repairLoop(loop)) {
+        if (warn) {
+          std::string msg = "could not resolve dependency loop among these items:";
+          for (auto* o : loop)
+            msg += "\n  " + std::string(objectTypeName(o->type)) + " " + o->name + "  (ID " +
+                   std::to_string(o->dumpId) + " OID " + std::to_string(o->catId.oid) + ")";
+          warn(msg);
+        }
+        removeDependency(*loop.front(), loop[1 % loop.size()]->dumpId);
+      }
+      repaired = true;
+      break;
+    }
+    if (!repaired) break;
+  }
+  return objs;
+}
+
+}  // namespace pgarc::dump
