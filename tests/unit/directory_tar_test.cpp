@@ -817,7 +817,7 @@ void withPipedStdin(const std::string& bytes, Fn fn) {
 
 }  // namespace
 
-TEST(StockFixtures, DirectoryTarAndCustomGiveTheSameData) {
+TEST(DirTarFixtures, DirectoryTarAndCustomGiveTheSameData) {
   auto dir = openArchive(fixture("sample.dir"));
   auto dir0 = openArchive(fixture("sample-z0.dir"));
   auto tar = openArchive(fixture("sample.tar"));
@@ -836,7 +836,7 @@ TEST(StockFixtures, DirectoryTarAndCustomGiveTheSameData) {
   EXPECT_EQ(d, allData(**custom));
 }
 
-TEST(StockFixtures, DirectoryRewriteIsByteIdentical) {
+TEST(DirTarFixtures, DirectoryRewriteIsByteIdentical) {
   for (const char* name : {"sample.dir", "sample-z0.dir"}) {
     SCOPED_TRACE(name);
     TempDir tmp;
@@ -862,7 +862,7 @@ TEST(StockFixtures, DirectoryRewriteIsByteIdentical) {
   }
 }
 
-TEST(StockFixtures, TarFromPipedStdin) {
+TEST(DirTarFixtures, TarFromPipedStdin) {
   std::map<std::string, std::string> fromFile;
   {
     auto r = openArchive(fixture("sample.tar"));
@@ -888,7 +888,7 @@ TEST(StockFixtures, TarFromPipedStdin) {
   });
 }
 
-TEST(StockFixtures, EmptyTarRoundTrips) {
+TEST(DirTarFixtures, EmptyTarRoundTrips) {
   auto r = openArchive(fixture("empty.tar"));
   ASSERT_TRUE(r.ok()) << r.error().describe();
   TempDir tmp;
@@ -910,7 +910,7 @@ TEST(StockFixtures, EmptyTarRoundTrips) {
   EXPECT_EQ(tocOf(a), tocOf(b));
 }
 
-RC_GTEST_PROP(StockFixtures, FlippedBytesInStockTarNeverCrash, ()) {
+RC_GTEST_PROP(DirTarFixtures, FlippedBytesInStockTarNeverCrash, ()) {
   static const std::string tar = readFile(fixture("sample.tar"));
   std::string damaged = tar;
   auto flips = *rc::gen::container<std::vector<std::pair<size_t, uint8_t>>>(
