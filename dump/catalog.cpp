@@ -5,6 +5,9 @@
 #include "dump/selection.hpp"
 #include "dump/sort.hpp"
 
+#include <cstdio>
+#include <map>
+
 namespace pgarc::dump {
 
 namespace {
@@ -45,7 +48,7 @@ Status getBlobs(Connection& conn, ObjectStore& store) {
                conn.query("SELECT oid, pg_catalog.pg_get_userbyid(lomowner) AS rolname, lomacl, "
                           "pg_catalog.acldefault('L', lomowner) AS acldefault "
                           "FROM pg_catalog.pg_largeobject_metadata"));
-  uint32_t lomOid = store.catalogOid("pg_largeobject_metadata");
+  uint32_t lomOid = store.catalogOid("pg_largeobject");  // pg_dump files blobs under pg_largeobject
   for (int i = 0; i < r.rows(); i++) {
     auto b = std::make_unique<BlobInfo>();
     b->catId = {lomOid, r.oid(i, 0)};
@@ -71,30 +74,40 @@ Status getDependencies(Connection& conn, ObjectStore& store) {
   // A view's dependencies are recorded on its ON SELECT rule; they are
   // attributed to the view itself (pg_dump makes the view depend on the rule
   // and drops the rule's dependency on the view).
+  PGARC_ASSIGN(QueryResult rules,
+               conn.query("SELECT r.oid, r.ev_class FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c "
+                          "ON (c.oid = r.ev_class) WHERE r.ev_type = '1' AND r.is_instead AND c.relkind IN ('v', 'm')"));
+  std::map<uint32_t, uint32_t> viewOfRule;
+  for (int i = 0; i < rules.rows(); i++) viewOfRule[rules.oid(i, 0)] = rules.oid(i, 1);
+  const uint32_t pgRewrite = store.catalogOid("pg_rewrite");
+  const uint32_t pgClass = store.catalogOid("pg_class");
   PGARC_ASSIGN(
       QueryResult r,
-      conn.query("SELECT CASE WHEN v.oid IS NOT NULL THEN 'pg_catalog.pg_class'::pg_catalog.regclass ELSE d.classid END, "
-                 "CASE WHEN v.oid IS NOT NULL THEN v.oid ELSE d.objid END, d.refclassid, d.refobjid, d.deptype "
-                 "FROM pg_catalog.pg_depend d "
-                 "LEFT JOIN pg_catalog.pg_rewrite rw ON (d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
-                 "AND rw.oid = d.objid AND rw.ev_type = '1' AND rw.is_instead) "
-                 "LEFT JOIN pg_catalog.pg_class v ON (v.oid = rw.ev_class AND v.relkind IN ('v', 'm')) "
-                 "WHERE d.deptype != 'p' AND d.deptype != 'e' "
-                 "UNION ALL "
-                 "SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass AS classid, amopfamily AS objid, refclassid, "
+      conn.query("SELECT classid, objid, refclassid, refobjid, deptype FROM pg_catalog.pg_depend "
+                 "WHERE deptype != 'p' AND deptype != 'e'\n"
+                 "UNION ALL\n"
+                 " SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass AS classid, amopfamily AS objid, refclassid, "
                  "refobjid, deptype FROM pg_catalog.pg_depend d, pg_catalog.pg_amop o "
                  "WHERE deptype NOT IN ('p', 'e', 'i') AND classid = 'pg_catalog.pg_amop'::pg_catalog.regclass "
                  "AND objid = o.oid AND NOT (refclassid = 'pg_catalog.pg_opfamily'::pg_catalog.regclass "
-                 "AND amopfamily = refobjid) "
-                 "UNION ALL "
-                 "SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass AS classid, amprocfamily AS objid, refclassid, "
+                 "AND amopfamily = refobjid)\n"
+                 "UNION ALL\n"
+                 " SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass AS classid, amprocfamily AS objid, refclassid, "
                  "refobjid, deptype FROM pg_catalog.pg_depend d, pg_catalog.pg_amproc p "
                  "WHERE deptype NOT IN ('p', 'e', 'i') AND classid = 'pg_catalog.pg_amproc'::pg_catalog.regclass "
                  "AND objid = p.oid AND NOT (refclassid = 'pg_catalog.pg_opfamily'::pg_catalog.regclass "
-                 "AND amprocfamily = refobjid) "
+                 "AND amprocfamily = refobjid)\n"
                  "ORDER BY 1,2"));
   for (int i = 0; i < r.rows(); i++) {
-    DumpableObject* obj = store.byCatalogId({r.oid(i, 0), r.oid(i, 1)});
+    CatalogId src{r.oid(i, 0), r.oid(i, 1)};
+    // A view's dependencies are recorded on its ON SELECT rule; they are
+    // attributed to the view (pg_dump makes the view depend on the rule and
+    // then drops the rule's dependency on the view).
+    if (src.tableoid == pgRewrite) {
+      auto it = viewOfRule.find(src.oid);
+      if (it != viewOfRule.end()) src = {pgClass, it->second};
+    }
+    DumpableObject* obj = store.byCatalogId(src);
     if (!obj) continue;
     DumpableObject* ref = store.byCatalogId({r.oid(i, 2), r.oid(i, 3)});
     if (!ref || ref == obj) continue;
@@ -116,6 +129,23 @@ Status collectComments(Connection& conn, ObjectStore& store, CommentMap& out, bo
     CatalogId id{r.oid(i, 2), r.oid(i, 3)};
     out[id].push_back(CommentItem{static_cast<int>(r.integer(i, 4)), r.str(i, 0), r.str(i, 1)});
     if (DumpableObject* o = store.byCatalogId(id)) o->components |= seclabels ? kCompSecLabel : kCompComment;
+  }
+  return {};
+}
+
+// pg_init_privs for objects (sub-id 0): the base their ACLs are compared with.
+Status getAdditionalAcls(Connection& conn, ObjectStore& store) {
+  PGARC_ASSIGN(QueryResult r, conn.query("SELECT objoid, classoid, objsubid, privtype, initprivs "
+                                         "FROM pg_catalog.pg_init_privs pip ORDER BY objoid, classoid, objsubid"));
+  for (int i = 0; i < r.rows(); i++) {
+    if (r.integer(i, 2) != 0) continue;  // column init privileges are read with the columns
+    DumpableObject* obj = store.byCatalogId({r.oid(i, 1), r.oid(i, 0)});
+    if (!obj) continue;
+    AclInfo* acl = obj->aclInfo();
+    if (!acl) continue;
+    obj->components |= kCompAcl;
+    acl->privtype = r.str(i, 3);
+    acl->initprivs = r.str(i, 4);
   }
   return {};
 }
@@ -237,7 +267,9 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
   if (info) info("last built-in OID is 16383");
 
   PGARC_ASSIGN(Selection selection, resolveSelection(conn, o));
-  CatalogContext cctx{conn, o, store, selection, serverVersion, info, {}};
+  CatalogContext cctx{conn, o, store, selection, serverVersion, info, {}, {}};
+  PGARC_ASSIGN(QueryResult roles, conn.query("SELECT oid, rolname FROM pg_catalog.pg_roles ORDER BY 1"));
+  for (int i = 0; i < roles.rows(); i++) cctx.roles[roles.oid(i, 0)] = roles.str(i, 1);
   for (const CatalogStep& step : catalogSteps()) {
     if (step.message && info) info(step.message);
     PGARC_TRY(step.run(cctx));
@@ -253,6 +285,8 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
   }
   if (info) info("reading dependency data");
   PGARC_TRY(getDependencies(conn, store));
+
+  if (!o.noPrivileges) PGARC_TRY(getAdditionalAcls(conn, store));
 
   EmitContext ectx(o, store, quote, &conn);
   ectx.serverVersion = serverVersion;

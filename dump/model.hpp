@@ -92,6 +92,14 @@ using DumpId = int;
 
 struct NamespaceInfo;
 
+// ACL columns pg_dump reads for any object that has privileges.
+struct AclInfo {
+  std::string acl;        // aclitem[] text, "" when NULL
+  std::string acldefault; // acldefault(kind, owner) text
+  std::string privtype;   // pg_init_privs type ('i' or 'e'), "" when none
+  std::string initprivs;  // pg_init_privs.initprivs text, "" when none
+};
+
 // The fields every object has. Kind-specific data lives in derived structs.
 struct DumpableObject {
   explicit DumpableObject(ObjectType t) : type(t) {}
@@ -116,19 +124,15 @@ struct DumpableObject {
   // (pg_dump's DOTypeNameCompare): negative, zero or positive. Both objects
   // have the same type.
   virtual int sortTieBreak(const DumpableObject&) const { return 0; }
-};
-
-// ACL columns pg_dump reads for any object that has privileges.
-struct AclInfo {
-  std::string acl;        // aclitem[] text, "" when NULL
-  std::string acldefault; // acldefault(kind, owner) text
-  std::string privtype;   // pg_init_privs type ('i' or 'e'), "" when none
-  std::string initprivs;  // pg_init_privs.initprivs text, "" when none
+  // The object's privileges, for kinds that have them (pg_init_privs are
+  // applied through this after the catalog pass).
+  virtual AclInfo* aclInfo() { return nullptr; }
 };
 
 struct NamespaceInfo : DumpableObject {
   NamespaceInfo() : DumpableObject(ObjectType::Namespace) {}
   AclInfo dacl;
+  AclInfo* aclInfo() override { return &dacl; }
   uint32_t nspowner = 0;
   bool create = true;   // false for public (initdb creates it)
 };
@@ -220,6 +224,7 @@ struct TableDataInfo;
 struct TableInfo : DumpableObject {
   TableInfo() : DumpableObject(ObjectType::Table) {}
   AclInfo dacl;
+  AclInfo* aclInfo() override { return &dacl; }
   char relkind = 'r';
   char relpersistence = 'p';
   char relreplident = 'd';
@@ -287,6 +292,7 @@ struct TableDataInfo : DumpableObject {
 struct BlobInfo : DumpableObject {
   BlobInfo() : DumpableObject(ObjectType::Blob) {}
   AclInfo dacl;
+  AclInfo* aclInfo() override { return &dacl; }
 };
 
 // Section boundaries (DO_PRE_DATA_BOUNDARY / DO_POST_DATA_BOUNDARY) and the
@@ -343,10 +349,8 @@ class ObjectStore {
   DumpId lastDumpId_ = 0;
 };
 
-inline void addDependency(DumpableObject& obj, DumpId refId) {
-  for (DumpId d : obj.dependencies)
-    if (d == refId) return;
-  obj.dependencies.push_back(refId);
-}
+// Like pg_dump's addObjectDependency: duplicates are kept (they show in the
+// archive's dependency lists).
+inline void addDependency(DumpableObject& obj, DumpId refId) { obj.dependencies.push_back(refId); }
 
 }  // namespace pgarc::dump

@@ -42,6 +42,12 @@ struct CatalogContext {
   std::function<void(const std::string&)> info;  // -v messages ("reading schemas")
   // Extension membership: catalog id of member -> extension object (pg_depend 'e').
   std::map<CatalogId, DumpableObject*> extensionMembers;
+  // Role names by oid, read once (pg_dump's getRoleName cache).
+  std::map<uint32_t, std::string> roles;
+  std::string roleName(uint32_t oid) const {
+    auto it = roles.find(oid);
+    return it == roles.end() ? std::string() : it->second;
+  }
 };
 
 // Receives the bytes of one TABLE DATA entry (COPY text or INSERT statements).

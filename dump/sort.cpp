@@ -1,6 +1,8 @@
 #include "dump/sort.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <queue>
@@ -89,28 +91,26 @@ void removeDependency(DumpableObject& obj, DumpId id) {
   obj.dependencies.erase(std::remove(obj.dependencies.begin(), obj.dependencies.end(), id), obj.dependencies.end());
 }
 
-// Shortest dependency cycle through `start` among `members` (BFS), or empty.
-std::vector<DumpableObject*> findLoop(DumpableObject* start, const std::unordered_map<DumpId, DumpableObject*>& members) {
-  std::unordered_map<DumpId, DumpId> prev;
-  std::deque<DumpableObject*> queue{start};
-  prev[start->dumpId] = 0;
-  while (!queue.empty()) {
-    DumpableObject* cur = queue.front();
-    queue.pop_front();
-    for (DumpId d : cur->dependencies) {
-      if (d == start->dumpId) {
-        std::vector<DumpableObject*> loop;
-        for (DumpId x = cur->dumpId; x != 0; x = prev[x]) loop.push_back(members.at(x));
-        std::reverse(loop.begin(), loop.end());
-        return loop;
-      }
-      auto it = members.find(d);
-      if (it == members.end() || prev.count(d)) continue;
-      prev[d] = cur->dumpId;
-      queue.push_back(it->second);
-    }
+// pg_dump's findLoop: depth-first search for a path from `obj` back to
+// `start`, following dependencies in their stored order.
+int findLoop(DumpableObject* obj, DumpId start, std::vector<bool>& processed, std::vector<DumpId>& searchFailed,
+             std::vector<DumpableObject*>& workspace, int depth, const ObjectLookup& lookup) {
+  if (processed[obj->dumpId]) return 0;
+  if (searchFailed[obj->dumpId] == start) return 0;
+  for (int i = 0; i < depth; i++)
+    if (workspace[i] == obj) return 0;
+  if (static_cast<size_t>(depth) >= workspace.size()) return 0;
+  workspace[depth++] = obj;
+  for (DumpId d : obj->dependencies)
+    if (d == start) return depth;
+  for (DumpId d : obj->dependencies) {
+    DumpableObject* next = lookup(d);
+    if (!next) continue;
+    int newDepth = findLoop(next, start, processed, searchFailed, workspace, depth, lookup);
+    if (newDepth > 0) return newDepth;
   }
-  return {};
+  searchFailed[obj->dumpId] = start;
+  return 0;
 }
 
 bool isTableCheck(const DumpableObject* c, const DumpableObject* table) {
@@ -165,15 +165,6 @@ bool repairLoop(const std::vector<DumpableObject*>& loop) {
       }
     }
   }
-  // Loops through a boundary object and a self-dependency are trivially broken.
-  for (size_t i = 0; i < n; i++) {
-    DumpableObject* a = loop[i];
-    DumpableObject* b = loop[(i + 1) % n];
-    if (a == b) {
-      removeDependency(*a, a->dumpId);
-      return true;
-    }
-  }
   return false;
 }
 
@@ -210,9 +201,10 @@ bool topoSort(const std::vector<DumpableObject*>& objs, DumpId maxDumpId, std::v
     }
   }
   if (remaining == 0) return true;
+  // The objects left over, in dumpId order (where loop search starts).
   ordering.clear();
-  for (size_t i = 0; i < n; i++)
-    if (before[objs[i]->dumpId] != 0) ordering.push_back(objs[i]);
+  for (DumpId id = 1; id <= maxDumpId; id++)
+    if (before[id] != 0 && idMap[id] >= 0) ordering.push_back(objs[idMap[id]]);
   return false;
 }
 
@@ -229,33 +221,44 @@ std::vector<DumpableObject*> sortByDependencies(std::vector<DumpableObject*> obj
                               [&](DumpId d) { return d <= 0 || d > maxDumpId || !present[d]; }),
                deps.end());
   }
-  (void)lookup;
   std::vector<DumpableObject*> ordering;
   for (int guard = 0; guard < 100000; guard++) {
     if (topoSort(objs, maxDumpId, ordering)) return ordering;
-    // Objects in or before a loop; find a loop among them.
-    std::unordered_map<DumpId, DumpableObject*> members;
-    for (auto* o : ordering) members[o->dumpId] = o;
-    std::sort(ordering.begin(), ordering.end(),
-              [](const DumpableObject* a, const DumpableObject* b) { return a->dumpId < b->dumpId; });
-    bool repaired = false;
-    for (auto* start : ordering) {
-      auto loop = findLoop(start, members);
-      if (loop.empty()) continue;
-      if (!repairLoop(loop)) {
-        if (warn) {
-          std::string msg = "could not resolve dependency loop among these items:";
-          for (auto* o : loop)
-            msg += "\n  " + std::string(objectTypeName(o->type)) + " " + o->name + "  (ID " +
-                   std::to_string(o->dumpId) + " OID " + std::to_string(o->catId.oid) + ")";
-          warn(msg);
+    // findDependencyLoops: one pass over the unsorted objects (dumpId order),
+    // repairing every loop found that does not overlap an earlier one.
+    std::vector<bool> processed(static_cast<size_t>(maxDumpId) + 1, false);
+    std::vector<DumpId> searchFailed(static_cast<size_t>(maxDumpId) + 1, 0);
+    std::vector<DumpableObject*> workspace(objs.size() + 1, nullptr);
+    bool fixed = false;
+    for (DumpableObject* obj : ordering) {
+      int len = findLoop(obj, obj->dumpId, processed, searchFailed, workspace, 0, lookup);
+      if (len > 0) {
+        std::vector<DumpableObject*> loop(workspace.begin(), workspace.begin() + len);
+        if (std::getenv("PGARC_DEBUG_LOOPS")) {
+          std::string m = "loop:";
+          for (auto* o : loop) m += " " + std::to_string(o->dumpId);
+          std::fprintf(stderr, "%s\n", m.c_str());
         }
-        removeDependency(*loop.front(), loop[1 % loop.size()]->dumpId);
+        if (!repairLoop(loop)) {
+          if (warn) {
+            std::string msg = "could not resolve dependency loop among these items:";
+            for (auto* o : loop)
+              msg += "\n  " + std::string(objectTypeName(o->type)) + " " + o->name + "  (ID " +
+                     std::to_string(o->dumpId) + " OID " + std::to_string(o->catId.oid) + ")";
+            warn(msg);
+          }
+          if (loop.size() > 1)
+            removeDependency(*loop[0], loop[1]->dumpId);
+          else
+            removeDependency(*loop[0], loop[0]->dumpId);
+        }
+        fixed = true;
+        for (auto* o : loop) processed[o->dumpId] = true;
+      } else {
+        processed[obj->dumpId] = true;
       }
-      repaired = true;
-      break;
     }
-    if (!repaired) break;
+    if (!fixed) break;
   }
   return objs;
 }

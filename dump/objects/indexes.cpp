@@ -146,7 +146,7 @@ Status dumpIndex(EmitContext& ctx, DumpableObject& obj) {
       e.desc = "INDEX";
       e.section = Section::PostData;
       e.defn = q;
-      e.dropStmt = "DROP INDEX " + qqname + ";\n";
+      e.dropStmt = idx.parentidx == 0 ? "DROP INDEX " + qqname + ";\n" : std::string();
       ctx.add(std::move(e));
     }
   }

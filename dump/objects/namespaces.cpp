@@ -37,21 +37,18 @@ void selectDumpableNamespace(NamespaceInfo& ns, const Selection& sel) {
 
 Status getNamespaces(CatalogContext& ctx) {
   PGARC_ASSIGN(QueryResult r,
-               ctx.conn.query("SELECT n.tableoid, n.oid, n.nspname, n.nspowner, pg_catalog.pg_get_userbyid(n.nspowner), "
-                              "n.nspacl, pg_catalog.acldefault('n', n.nspowner) AS acldefault, "
-                              "pip.privtype, pip.initprivs "
-                              "FROM pg_catalog.pg_namespace n "
-                              "LEFT JOIN pg_catalog.pg_init_privs pip ON (n.oid = pip.objoid AND pip.classoid = "
-                              "'pg_catalog.pg_namespace'::pg_catalog.regclass AND pip.objsubid = 0)"));
+               ctx.conn.query("SELECT n.tableoid, n.oid, n.nspname, n.nspowner, n.nspacl, "
+                              "pg_catalog.acldefault('n', n.nspowner) AS acldefault "
+                              "FROM pg_catalog.pg_namespace n"));
   ctx.store.catalogOids["pg_namespace"] = r.rows() > 0 ? r.oid(0, 0) : 2615;
   for (int i = 0; i < r.rows(); i++) {
     auto ns = std::make_unique<NamespaceInfo>();
     ns->catId = {r.oid(i, 0), r.oid(i, 1)};
     ns->name = r.str(i, 2);
     ns->nspowner = r.oid(i, 3);
-    ns->owner = r.str(i, 4);
-    ns->dacl = {r.str(i, 5), r.str(i, 6), r.str(i, 7), r.str(i, 8)};
-    if (!r.isNull(i, 5) || !r.isNull(i, 8)) ns->components |= kCompAcl;
+    ns->owner = ctx.roleName(ns->nspowner);
+    ns->dacl = {r.str(i, 4), r.str(i, 5), "", ""};
+    if (!r.isNull(i, 4)) ns->components |= kCompAcl;
     selectDumpableNamespace(*ns, ctx.selection);
     ctx.store.add(std::move(ns));
   }
