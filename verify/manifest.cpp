@@ -6,6 +6,7 @@
 #include "format/io.hpp"
 #include "verify/json.hpp"
 #include "verify/verifier.hpp"
+#include "verify/walk_support.hpp"
 
 namespace pgarc {
 namespace {
@@ -286,19 +287,42 @@ void checkAgainstManifest(const Manifest& m, const std::string& manifestPath, Re
     if (entryIt == byId.end() || entryIt->second->desc == "BLOBS") continue;
     if (!inManifest.count(id)) report.addForEntry(*entryIt->second, file, "data entry is not listed in the manifest", {});
   }
+  // Large-object problems name the BLOB (or BLOB METADATA) entry that
+  // announces the object, else the BLOBS entry holding its data.
+  std::map<uint32_t, const TocEntry*> announced;
+  if (report.toc) announced = expectedLargeObjects(*report.toc);
+  auto blobProblem = [&](uint32_t oid, int holderId, std::string what) {
+    const TocEntry* e = nullptr;
+    if (auto a = announced.find(oid); a != announced.end()) e = a->second;
+    if (!e) {
+      if (auto h = byId.find(holderId); h != byId.end()) e = h->second;
+    }
+    if (e) {
+      report.addForEntry(*e, file, std::move(what), {});
+    } else {
+      fileProblem(std::move(what));
+    }
+  };
   std::map<uint32_t, const ManifestBlob*> blobs;
   for (const auto& b : m.largeObjects) blobs[b.oid] = &b;
   for (const auto& [oid, b] : blobs) {
     auto it = report.blobs.find(oid);
     if (it == report.blobs.end()) {
-      fileProblem("large object " + std::to_string(oid) + " listed in the manifest is missing");
-    } else if (it->second.complete && (it->second.bytes != b->bytes || it->second.sha256 != b->sha256)) {
-      fileProblem("large object " + std::to_string(oid) + " differs from the manifest (" +
-                  std::to_string(it->second.bytes) + " bytes, expected " + std::to_string(b->bytes) + ")");
+      blobProblem(oid, 0, "large object " + std::to_string(oid) + " listed in the manifest is missing");
+    } else if (it->second.complete && it->second.bytes != b->bytes) {
+      blobProblem(oid, it->second.dumpId,
+                  "large object " + std::to_string(oid) + " has " + std::to_string(it->second.bytes) +
+                      " bytes, manifest says " + std::to_string(b->bytes));
+    } else if (it->second.complete && it->second.sha256 != b->sha256) {
+      blobProblem(oid, it->second.dumpId,
+                  "large object " + std::to_string(oid) + " SHA-256 mismatch: expected " + b->sha256 + ", found " +
+                      it->second.sha256);
     }
   }
   for (const auto& [oid, b] : report.blobs) {
-    if (!blobs.count(oid)) fileProblem("large object " + std::to_string(oid) + " is not listed in the manifest");
+    if (!blobs.count(oid)) {
+      blobProblem(oid, b.dumpId, "large object " + std::to_string(oid) + " is not listed in the manifest");
+    }
   }
 }
 

@@ -235,13 +235,20 @@ class TarWalker {
         truncated_ = true;
         return false;
       }
+      if (!allZero(padding, pad)) {
+        problem(memberEntry(h.name), "tar member \"" + h.name + "\" has non-zero bytes in its padding", at);
+      }
     }
     return true;
   }
 
+  // The entry a member belongs to: its data entry, or the BLOBS entry whose
+  // large objects are being read.
   const TocEntry* memberEntry(const std::string& name) const {
     auto it = dataByName_.find(name);
-    return it == dataByName_.end() ? nullptr : it->second;
+    if (it != dataByName_.end()) return it->second;
+    if (name.rfind("blob_", 0) == 0 || name.rfind("blobs", 0) == 0) return currentBlobsEntry();
+    return nullptr;
   }
 
   bool handleMember(const MemberHeader& h, uint64_t at) {
@@ -254,7 +261,7 @@ class TarWalker {
       restoreSqlSeen_ = true;
       return readMemberData(h, [](std::string_view, uint64_t) {});
     }
-    if (toc_ && memberEntry(h.name)) return dataMember(*memberEntry(h.name), h, at);
+    if (auto it = dataByName_.find(h.name); it != dataByName_.end()) return dataMember(*it->second, h, at);
     if (h.name.rfind("blob_", 0) == 0 && h.name.size() > 9 && h.name.compare(h.name.size() - 4, 4, ".dat") == 0) {
       auto oid = parseOid(std::string_view(h.name).substr(5, h.name.size() - 9));
       if (oid && *oid != 0) return blobMember(*oid, h, at);
