@@ -43,6 +43,19 @@ void getTableData(ObjectStore& store, const DumpOptions& o, const Selection& sel
   }
 }
 
+// Data-only dumps load referenced tables first: each referencing table's
+// data depends on the referenced table's data.
+void getTableDataFKConstraints(ObjectStore& store) {
+  for (const auto& up : store.all()) {
+    if (up->type != ObjectType::FkConstraint) continue;
+    auto& c = static_cast<ConstraintInfo&>(*up);
+    if (!c.table || !c.table->dataObj) continue;
+    TableInfo* ref = store.findTable(c.confrelid);
+    if (!ref || !ref->dataObj) continue;
+    addDependency(*c.table->dataObj, ref->dataObj->dumpId);
+  }
+}
+
 Status getBlobs(Connection& conn, ObjectStore& store) {
   PGARC_ASSIGN(QueryResult r,
                conn.query("SELECT oid, pg_catalog.pg_get_userbyid(lomowner) AS rolname, lomacl, "
@@ -276,7 +289,10 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
   }
 
   const bool includeEverything = o.schemaPatterns.empty() && o.tablePatterns.empty();
-  if (!o.schemaOnly) getTableData(store, o, selection, 0);
+  if (!o.schemaOnly) {
+    getTableData(store, o, selection, 0);
+    if (o.dataOnly) getTableDataFKConstraints(store);
+  }
   bool outputBlobs = o.includeBlobs || (includeEverything && !o.schemaOnly && !o.excludeBlobs);
   if (o.excludeBlobs) outputBlobs = false;
   if (outputBlobs) {
@@ -313,7 +329,7 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
                             [](const std::string& w) { std::fprintf(stderr, "pgarc dump: warning: %s\n", w.c_str()); });
 
   PGARC_TRY(emitSpecialEntries(ectx, conn));
-  if (includeEverything && !o.dataOnly) PGARC_TRY(emitDatabase(ectx, conn));
+  PGARC_TRY(emitDatabase(ectx, conn));
   for (DumpableObject* obj : objs) {
     obj->dump &= obj->components;
     if (obj->dump == kCompNone) continue;

@@ -228,8 +228,10 @@ Status dumpTableData(EmitContext& ctx, DumpableObject& obj) {
   const TableInfo& t = *td.table;
   const DumpOptions& o = ctx.options;
   std::optional<std::string> copyStmt;
+  std::optional<std::string> defn;
+  const TableInfo* from = (o.loadViaPartitionRoot && t.ispartition) ? rootTable(&t) : &t;
+  if (from != &t) defn = "-- load via partition root " + ctx.quote.qualified(nsOf(*from), from->name);
   if (!o.useInserts()) {
-    const TableInfo* from = (o.loadViaPartitionRoot && t.ispartition) ? rootTable(&t) : &t;
     copyStmt = "COPY " + ctx.quote.qualified(nsOf(*from), from->name) + " " + copyColumnList(ctx.quote, t) +
                " FROM stdin;\n";
   }
@@ -243,6 +245,7 @@ Status dumpTableData(EmitContext& ctx, DumpableObject& obj) {
   e.desc = "TABLE DATA";
   e.section = Section::Data;
   e.copyStmt = copyStmt;
+  e.defn = defn;
   e.deps.push_back(t.dumpId);
   Connection* conn = ctx.conn;
   const Quoter* q = &ctx.quote;

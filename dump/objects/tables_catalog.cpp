@@ -262,6 +262,9 @@ Status getTableAttrs(CatalogContext& ctx) {
     if (t.hascolumnACLs) t.components |= kCompAcl;
   }
 
+  // Defaults and CHECK constraints only matter for schemas.
+  if (ctx.options.dataOnly) return {};
+
   // Column defaults and generation expressions, all tables at once.
   PGARC_ASSIGN(QueryResult d,
                ctx.conn.query("SELECT a.tableoid, a.oid, adrelid, adnum, pg_catalog.pg_get_expr(adbin, adrelid) "
