@@ -99,11 +99,18 @@ class Marker {
     }
   }
 
-  unsigned parentRequired(const TocEntry& e, const std::vector<unsigned>& parentReqs) const {
-    std::vector<int> deps = e.dependencyIds();
-    if (deps.size() != 1 || e.dependencies.size() != 1) return 0;
-    auto it = byDumpId_.find(deps[0]);
-    return it == byDumpId_.end() ? 0 : parentReqs[it->second];
+  // A dependent entry (ACL, comment, label) follows any dependency that is
+  // being restored, ignoring dependencies of its own kind: a column ACL also
+  // depends on its table's ACL only to order the GRANTs.
+  bool anyParentRequired(const TocEntry& e, const std::vector<unsigned>& parentReqs) const {
+    const std::string desc = e.descStr();
+    for (int id : e.dependencyIds()) {
+      auto it = byDumpId_.find(id);
+      if (it == byDumpId_.end()) continue;
+      if (toc_.entries[it->second].descStr() == desc) continue;
+      if (parentReqs[it->second] & (kReqSchema | kReqData)) return true;
+    }
+    return false;
   }
 
   // Selection by -n/-N/-t/-I/-P/-T for entries that stand alone.
@@ -149,7 +156,7 @@ class Marker {
       if (startsWith(tag, "DATABASE ")) {
         if (!opt_.create) return 0;
       } else if (schemas_.active() || excluded_.active() || selTypes()) {
-        if (parentRequired(e, parentReqs) == 0) return 0;
+        if (!anyParentRequired(e, parentReqs)) return 0;
       }
     } else if (!standaloneSelected(e)) {
       return 0;

@@ -379,6 +379,7 @@ std::vector<Case> cases() {
       {"-n", "Weird \"Schema\" ü"},
       {"-N", "app"},
       {"-t", "customers"},
+      {"-t", "orders"},
       {"-t", "customers", "-t", "order_totals", "-t", "order_seq"},
       {"-I", "orders_customer_idx"},
       {"-P", "add(integer, integer)"},

@@ -251,6 +251,18 @@ TEST(ScriptRenderer, TableSelectionKeepsItsCommentsAndAcl) {
   EXPECT_FALSE(contains(s, "COMMENT ON TABLE"));
 }
 
+TEST(ScriptRenderer, ColumnAclFollowsItsTableDespiteDependingOnTheTableAcl) {
+  ArchiveToc toc = sampleToc();
+  TocEntry columnAcl = dependent(13, "ACL", "public", "COLUMN t.a", "GRANT SELECT(a) ON TABLE public.t TO r;\n", 10);
+  columnAcl.dependencies.push_back("12");
+  toc.entries.insert(toc.entries.begin() + 7, columnAcl);
+  RestoreOptions o;
+  o.tableNames = {"t"};
+  EXPECT_TRUE(contains(render(toc, o), "GRANT SELECT(a)"));
+  o.tableNames = {"other"};
+  EXPECT_FALSE(contains(render(toc, o), "GRANT SELECT(a)"));
+}
+
 TEST(ScriptRenderer, StrictNamesReportsUnmatchedPattern) {
   RestoreOptions o;
   o.tableNames = {"t", "nosuch"};
