@@ -30,7 +30,8 @@ void addCommentEntry(EmitContext& ctx, const std::string& tag, const std::string
 }  // namespace
 
 void dumpComment(EmitContext& ctx, const CommentTarget& t, const char* initdbComment) {
-  if (ctx.options.noComments || ctx.options.dataOnly) return;
+  // Comments are schema, except those on large objects, which go with the data.
+  if (ctx.options.noComments || (ctx.options.dataOnly && t.type != "LARGE OBJECT")) return;
   const CommentItem* found = nullptr;
   if (const auto* items = find(ctx.comments, t.catId)) {
     for (const auto& c : *items)
@@ -73,7 +74,7 @@ void dumpTableComment(EmitContext& ctx, const TableInfo& tbl, const std::string&
 }
 
 void dumpSecLabel(EmitContext& ctx, const CommentTarget& t) {
-  if (ctx.options.noSecurityLabels || ctx.options.dataOnly) return;
+  if (ctx.options.noSecurityLabels || (ctx.options.dataOnly && t.type != "LARGE OBJECT")) return;
   const auto* items = find(ctx.seclabels, t.catId);
   if (!items) return;
   std::string sql;

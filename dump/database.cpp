@@ -179,8 +179,7 @@ Status emitDatabase(EmitContext& ctx, Connection& conn) {
     p.desc = "DATABASE PROPERTIES";
     p.section = Section::PreData;
     p.defn = props;
-    p.dropStmt = drop;
-    p.deps.push_back(dbId);
+    p.dropStmt = drop;  // pg_dump names the database as a dependency but with a count of 0
     ctx.add(std::move(p));
   }
   return {};
