@@ -49,8 +49,8 @@ class CustomWriter : public ArchiveWriter {
     ArchiveHeader& h = toc_.header;
     h.format = ArchiveFormat::Custom;
     const int v = h.version.value();
-    if (v < ArchiveVersion::of(1, 14) || v > ArchiveVersion::of(1, 16, 255))
-      return fail("cannot write archive version " + h.version.toString() + ", expected 1.14 to 1.16");
+    if (v < kMinReadVersion || v > kMaxReadVersion)
+      return fail("cannot write archive version " + h.version.toString() + ", expected 1.12 to 1.16");
     if (h.intSize < 4 || h.intSize > 8 || h.offSize < 8 || h.offSize > 16)
       return fail("cannot write integer size " + std::to_string(h.intSize) + " / offset size " +
                   std::to_string(h.offSize) + ", expected 4..8 / 8..16");
