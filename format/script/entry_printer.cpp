@@ -158,6 +158,15 @@ void printDropStatement(ScriptContext& ctx, const TocEntry& e) {
   becomeOwner(ctx, e);
   selectSchema(ctx, e.namespace_);
   if (e.dropStmt->empty()) return;
+  if (e.descStr() == "BLOB METADATA") {
+    // 1.16 groups large objects: the stored drop is a dummy, one unlink per OID.
+    if (ctx.opt.ifExists)
+      printPerBlob(ctx, e, "SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata WHERE oid = '",
+                   "'");
+    else
+      printPerBlob(ctx, e, "SELECT pg_catalog.lo_unlink('", "')");
+    return;
+  }
   if (!ctx.opt.ifExists) {
     ctx.out.put(*e.dropStmt);
   } else if (startsWith(e.descStr(), "BLOB")) {
