@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -201,43 +200,25 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, CommittedArchiveGolden, testing::ValuesIn(kAr
 
 // ----------------------------------------------------------------- fresh
 
-// Starts a server, loads fixtures/sample.sql with its default (bigger) data
-// and writes every archive with stock pg_dump via fixtures/make-archives.sh.
-class FreshArchiveGolden : public testing::TestWithParam<std::string> {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = std::make_unique<TempDir>();
-    server_ = std::make_unique<PgServer>();
-    if (!server_->started()) {
-      setupError_ = server_->startupError();
-      return;
-    }
-    std::string cmd = "PGHOST=" + shellQuote(server_->socketDir()) + " PGPORT=" + std::to_string(server_->port()) +
-                      " PGUSER=postgres PG_BIN=" + shellQuote(pgBinDir()) + " " +
-                      shellQuote(sourceDir() + "/fixtures/make-archives.sh") + " " + shellQuote(dir_->path + "/archives");
-    CommandResult r = runShell(cmd);
-    if (r.exitCode != 0) setupError_ = "make-archives.sh failed:\n" + r.out + r.err;
+// One server for all formats (each test runs in its own process under ctest,
+// so one test per format would start nine servers): loads fixtures/sample.sql
+// with its default, bigger data and writes every archive with stock pg_dump
+// via fixtures/make-archives.sh.
+TEST(FreshArchiveGolden, EveryFormatMatchesPgRestore) {
+  TempDir dir;
+  PgServer server;
+  ASSERT_TRUE(server.started()) << server.startupError();
+  std::string cmd = "PGHOST=" + shellQuote(server.socketDir()) + " PGPORT=" + std::to_string(server.port()) +
+                    " PGUSER=postgres PG_BIN=" + shellQuote(pgBinDir()) + " " +
+                    shellQuote(sourceDir() + "/fixtures/make-archives.sh") + " " + shellQuote(dir.path + "/archives");
+  CommandResult made = runShell(cmd);
+  ASSERT_EQ(made.exitCode, 0) << "make-archives.sh failed:\n" << made.out << made.err;
+  for (const auto& name : kArchives) {
+    TempDir tmp;
+    GoldenChecker checker(dir.path + "/archives/" + name, tmp.path);
+    checker.compareAll();
   }
-  static void TearDownTestSuite() {
-    server_.reset();
-    dir_.reset();
-  }
-  static std::unique_ptr<TempDir> dir_;
-  static std::unique_ptr<PgServer> server_;
-  static std::string setupError_;
-};
-std::unique_ptr<TempDir> FreshArchiveGolden::dir_;
-std::unique_ptr<PgServer> FreshArchiveGolden::server_;
-std::string FreshArchiveGolden::setupError_;
-
-TEST_P(FreshArchiveGolden, InspectMatchesPgRestore) {
-  ASSERT_TRUE(setupError_.empty()) << setupError_;
-  TempDir tmp;
-  GoldenChecker checker(dir_->path + "/archives/" + GetParam(), tmp.path);
-  checker.compareAll();
 }
-
-INSTANTIATE_TEST_SUITE_P(StockPgDump, FreshArchiveGolden, testing::ValuesIn(kArchives), testName);
 
 // Reading from standard input, as pg_restore does without a file name.
 TEST(InspectGoldenStdin, CustomAndTarFromStdinMatchPgRestore) {
