@@ -87,13 +87,6 @@ Status getDependencies(Connection& conn, ObjectStore& store) {
   // A view's dependencies are recorded on its ON SELECT rule; they are
   // attributed to the view itself (pg_dump makes the view depend on the rule
   // and drops the rule's dependency on the view).
-  PGARC_ASSIGN(QueryResult rules,
-               conn.query("SELECT r.oid, r.ev_class FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c "
-                          "ON (c.oid = r.ev_class) WHERE r.ev_type = '1' AND r.is_instead AND c.relkind IN ('v', 'm')"));
-  std::map<uint32_t, uint32_t> viewOfRule;
-  for (int i = 0; i < rules.rows(); i++) viewOfRule[rules.oid(i, 0)] = rules.oid(i, 1);
-  const uint32_t pgRewrite = store.catalogOid("pg_rewrite");
-  const uint32_t pgClass = store.catalogOid("pg_class");
   PGARC_ASSIGN(
       QueryResult r,
       conn.query("SELECT classid, objid, refclassid, refobjid, deptype FROM pg_catalog.pg_depend "
@@ -113,13 +106,6 @@ Status getDependencies(Connection& conn, ObjectStore& store) {
                  "ORDER BY 1,2"));
   for (int i = 0; i < r.rows(); i++) {
     CatalogId src{r.oid(i, 0), r.oid(i, 1)};
-    // A view's dependencies are recorded on its ON SELECT rule; they are
-    // attributed to the view (pg_dump makes the view depend on the rule and
-    // then drops the rule's dependency on the view).
-    if (src.tableoid == pgRewrite) {
-      auto it = viewOfRule.find(src.oid);
-      if (it != viewOfRule.end()) src = {pgClass, it->second};
-    }
     DumpableObject* obj = store.byCatalogId(src);
     if (!obj) continue;
     DumpableObject* ref = store.byCatalogId({r.oid(i, 2), r.oid(i, 3)});

@@ -1,5 +1,8 @@
 #include "dump/sort.hpp"
 
+#include "dump/objects/rule.hpp"
+#include "dump/objects/type.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -125,8 +128,70 @@ bool isTableDefault(const DumpableObject* d, const DumpableObject* table) {
 
 // pg_dump's repairDependencyLoop for the kinds this module knows; returns
 // false when no rule applies.
-bool repairLoop(const std::vector<DumpableObject*>& loop) {
+bool isViewSelectRule(const DumpableObject* rule, const DumpableObject* view) {
+  if (rule->type != ObjectType::Rule || view->type != ObjectType::Table) return false;
+  auto* r = static_cast<const RuleInfo*>(rule);
+  char rk = static_cast<const TableInfo*>(view)->relkind;
+  return (rk == 'v' || rk == 'm') && r->ev_type == '1' && r->is_instead && r->table == view;
+}
+
+bool repairLoop(const std::vector<DumpableObject*>& loop, DumpId postDataBoundary) {
   const size_t n = loop.size();
+  // A type and one of its I/O functions: the function depends on the shell type instead.
+  if (n == 2) {
+    for (int k = 0; k < 2; k++) {
+      if (loop[k]->type == ObjectType::Type && loop[1 - k]->type == ObjectType::Func) {
+        auto* type = static_cast<TypeInfo*>(loop[k]);
+        DumpableObject* func = loop[1 - k];
+        removeDependency(*func, type->dumpId);
+        if (type->shellType) {
+          addDependency(*func, type->shellType->dumpId);
+          if (func->dump) type->shellType->dump = func->dump | kCompDefinition;
+        }
+        return true;
+      }
+    }
+  }
+  // A view and its ON SELECT rule: drop the rule's dependency on the view.
+  if (n == 2) {
+    for (int k = 0; k < 2; k++) {
+      if (isViewSelectRule(loop[1 - k], loop[k])) {
+        removeDependency(*loop[1 - k], loop[k]->dumpId);
+        return true;
+      }
+    }
+  }
+  // Indirect loop through a view (not a matview) and its ON SELECT rule: the
+  // view is dumped as a dummy and the rule separately, after the data.
+  if (n > 2) {
+    for (DumpableObject* v : loop) {
+      if (v->type != ObjectType::Table || static_cast<TableInfo*>(v)->relkind != 'v') continue;
+      for (DumpableObject* r : loop) {
+        if (!isViewSelectRule(r, v)) continue;
+        removeDependency(*v, r->dumpId);
+        static_cast<TableInfo*>(v)->dummy_view = true;
+        static_cast<RuleInfo*>(r)->separate = true;
+        addDependency(*r, v->dumpId);
+        if (postDataBoundary) addDependency(*r, postDataBoundary);
+        return true;
+      }
+    }
+  }
+  // Indirect loop through a matview and the pre-data boundary: the matview
+  // is postponed into post-data.
+  if (n > 2) {
+    for (DumpableObject* m : loop) {
+      if (m->type != ObjectType::Table || static_cast<TableInfo*>(m)->relkind != 'm') continue;
+      for (size_t j = 0; j < n; j++) {
+        if (loop[j]->type != ObjectType::PreDataBoundary) continue;
+        DumpableObject* next = j + 1 < n ? loop[j + 1] : loop[0];
+        removeDependency(*loop[j], next->dumpId);
+        if (next->type == ObjectType::Table && static_cast<TableInfo*>(next)->relkind == 'm')
+          static_cast<TableInfo*>(next)->postponed_def = true;
+        return true;
+      }
+    }
+  }
   if (n == 2) {
     for (int k = 0; k < 2; k++) {
       DumpableObject* a = loop[k];
@@ -221,6 +286,9 @@ std::vector<DumpableObject*> sortByDependencies(std::vector<DumpableObject*> obj
                               [&](DumpId d) { return d <= 0 || d > maxDumpId || !present[d]; }),
                deps.end());
   }
+  DumpId postBoundary = 0;
+  for (auto* o : objs)
+    if (o->type == ObjectType::PostDataBoundary) postBoundary = o->dumpId;
   std::vector<DumpableObject*> ordering;
   for (int guard = 0; guard < 100000; guard++) {
     if (topoSort(objs, maxDumpId, ordering)) return ordering;
@@ -239,7 +307,7 @@ std::vector<DumpableObject*> sortByDependencies(std::vector<DumpableObject*> obj
           for (auto* o : loop) m += " " + std::to_string(o->dumpId);
           std::fprintf(stderr, "%s\n", m.c_str());
         }
-        if (!repairLoop(loop)) {
+        if (!repairLoop(loop, postBoundary)) {
           if (warn) {
             std::string msg = "could not resolve dependency loop among these items:";
             for (auto* o : loop)

@@ -319,8 +319,8 @@ Status getTableAttrs(CatalogContext& ctx) {
       con->dump = t->dump;
       ConstraintInfo* raw = ctx.store.add(std::move(con));
       t->checkexprs.push_back(raw);
+      // pg_depend already has the constraint depending on the table.
       if (!raw->separate) addDependency(*t, raw->dumpId);
-      else addDependency(*raw, t->dumpId);
     }
   }
   return {};
