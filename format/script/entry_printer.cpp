@@ -9,15 +9,6 @@
 namespace pgarc::script {
 namespace {
 
-// Catalog IDs are stored as decimal text and printed as unsigned, as
-// pg_restore's sscanf("%u") then printf("%u") does.
-std::string catalogNumber(const std::string& text) {
-  char* end = nullptr;
-  unsigned long v = std::strtoul(text.c_str(), &end, 10);
-  if (end == text.c_str()) return "0";
-  return std::to_string(static_cast<uint32_t>(v));
-}
-
 // Descs whose objects have owners pg_restore sets with ALTER ... OWNER TO.
 const std::set<std::string>& ownedDescs() {
   static const std::set<std::string> k = {

@@ -1,4 +1,5 @@
 // renderList: what `pg_restore -l` prints (PrintTOCSummary).
+#include <cstdlib>
 #include <string>
 
 #include "format/script/printer.hpp"
@@ -9,13 +10,6 @@
 
 namespace pgarc {
 namespace {
-
-std::string catalogNumber(const std::string& text) {
-  char* end = nullptr;
-  unsigned long v = std::strtoul(text.c_str(), &end, 10);
-  if (end == text.c_str()) return "0";
-  return std::to_string(static_cast<uint32_t>(v));
-}
 
 const char* listFormatName(ArchiveKind kind) {
   switch (kind) {

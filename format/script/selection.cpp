@@ -1,7 +1,6 @@
 #include "format/script/selection.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <set>
 #include <unordered_map>

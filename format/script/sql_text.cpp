@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstdlib>
 
 namespace pgarc::script {
 namespace {
@@ -53,6 +55,13 @@ std::string connStringValue(std::string_view value) {
 
 bool startsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
+}
+
+std::string catalogNumber(const std::string& text) {
+  char* end = nullptr;
+  unsigned long v = std::strtoul(text.c_str(), &end, 10);
+  if (end == text.c_str()) return "0";
+  return std::to_string(static_cast<uint32_t>(v));
 }
 
 std::string quoteIdent(std::string_view name) {

@@ -24,5 +24,8 @@ std::string psqlConnectCommand(std::string_view dbname);
 std::string sanitizeLine(const std::optional<std::string>& text, bool hyphenIfAbsent);
 
 bool startsWith(std::string_view text, std::string_view prefix);
+// A catalog ID stored as decimal text, printed as pg_restore prints it after
+// reading it with sscanf("%u"): unsigned, "0" when unreadable.
+std::string catalogNumber(const std::string& text);
 
 }  // namespace pgarc::script
