@@ -128,7 +128,7 @@ class DirectoryReader : public ArchiveReader {
       }
       return total;
     }
-    if (!entry.filename || validateMemberName(*entry.filename).ok() == false) return std::nullopt;
+    if (!entry.filename || !validateMemberName(*entry.filename).ok()) return std::nullopt;
     auto f = probe(dir_, *entry.filename);
     if (!f) return std::nullopt;
     return f->size;

@@ -675,6 +675,27 @@ RC_GTEST_PROP(TarAndDirectory, RoundTripArbitraryData, (std::string rows, std::v
   CollectBlobs b;
   RC_ASSERT((*r)->readBlobs((*r)->toc().entries[4], b).ok());
   RC_ASSERT(b.blobs == c.blobs[40]);
+
+  // The same content through a directory archive with an arbitrary codec.
+  auto algo = *rc::gen::element(CompressionAlgorithm::None, CompressionAlgorithm::Gzip, CompressionAlgorithm::Lz4,
+                                CompressionAlgorithm::Zstd);
+  RC_PRE(c.toc.header.version.atLeast(1, 15) || algo == CompressionAlgorithm::None ||
+         algo == CompressionAlgorithm::Gzip);
+  TempDir tmp;
+  WriterOptions o;
+  o.kind = ArchiveKind::Directory;
+  o.compression = {algo, algo == CompressionAlgorithm::None ? 0 : (algo == CompressionAlgorithm::Gzip ? -1 : 3), false};
+  auto w = createArchiveWriter(tmp.path + "/d", o);
+  RC_ASSERT(w.ok());
+  RC_ASSERT(writeContent(**w, c).ok());
+  auto dr = openArchive(tmp.path + "/d");
+  RC_ASSERT(dr.ok());
+  StringDataSink dd;
+  RC_ASSERT((*dr)->readTableData((*dr)->toc().entries[2], dd).ok());
+  RC_ASSERT(dd.out == rows);
+  CollectBlobs db;
+  RC_ASSERT((*dr)->readBlobs((*dr)->toc().entries[4], db).ok());
+  RC_ASSERT(db.blobs == c.blobs[40]);
 }
 
 // ---------------------------------------------------------------- detection
