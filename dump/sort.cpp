@@ -152,6 +152,35 @@ bool repairLoop(const std::vector<DumpableObject*>& loop, DumpId postDataBoundar
       }
     }
   }
+  // A domain and one of its CHECK constraints: the constraint stops depending
+  // on the domain (pg_dump's repairDomainConstraintLoop).
+  if (n == 2) {
+    for (int k = 0; k < 2; k++) {
+      if (loop[k]->type == ObjectType::Type && loop[1 - k]->type == ObjectType::Constraint &&
+          static_cast<ConstraintInfo*>(loop[1 - k])->contype == 'c' &&
+          static_cast<ConstraintInfo*>(loop[1 - k])->domain == loop[k]) {
+        removeDependency(*loop[1 - k], loop[k]->dumpId);
+        return true;
+      }
+    }
+  }
+  // Indirect loop through a domain and its CHECK constraint: the constraint
+  // is dumped separately, in post-data (repairDomainConstraintMultiLoop).
+  if (n > 2) {
+    for (DumpableObject* d : loop) {
+      if (d->type != ObjectType::Type) continue;
+      for (DumpableObject* c : loop) {
+        if (c->type != ObjectType::Constraint) continue;
+        auto* con = static_cast<ConstraintInfo*>(c);
+        if (con->contype != 'c' || con->domain != d) continue;
+        removeDependency(*d, c->dumpId);
+        con->separate = true;
+        addDependency(*c, d->dumpId);
+        if (postDataBoundary) addDependency(*c, postDataBoundary);
+        return true;
+      }
+    }
+  }
   // A view and its ON SELECT rule: drop the rule's dependency on the view.
   if (n == 2) {
     for (int k = 0; k < 2; k++) {

@@ -1,6 +1,7 @@
 // Table constraints: getConstraints (foreign keys) and dumpConstraint for
 // PRIMARY KEY / UNIQUE / EXCLUDE (read with their indexes), FOREIGN KEY and
 // separately dumped CHECK constraints.
+#include "dump/objects/type.hpp"
 #include "dump/comments.hpp"
 #include "dump/objects/kinds.hpp"
 
@@ -65,7 +66,8 @@ Status getConstraints(CatalogContext& ctx) {
 
 Status dumpConstraint(EmitContext& ctx, DumpableObject& obj) {
   auto& con = static_cast<ConstraintInfo&>(obj);
-  if (ctx.options.dataOnly || !con.table) return {};
+  if (ctx.options.dataOnly) return {};
+  if (!con.table) return dumpDomainConstraint(ctx, con);  // dump/objects/type.cpp
   const TableInfo& t = *con.table;
   const std::string nsName = t.ns ? t.ns->name : "";
   const std::string qtab = ctx.quote.qualified(nsName, t.name);

@@ -63,7 +63,8 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
     q = "CREATE " + std::string(t.relpersistence == 'u' ? "UNLOGGED " : "") + reltypename + " " + qrel;
     if (t.reloftype_oid != 0 && !o.binaryUpgrade) q += " OF " + t.reloftype;
     int actual = 0;
-    for (size_t j = 0; j < t.attrs.size(); j++) {
+    const bool isMatview = t.relkind == 'm';  // its columns come from the AS clause
+    for (size_t j = 0; !isMatview && j < t.attrs.size(); j++) {
       const AttributeInfo& a = t.attrs[j];
       if (!shouldPrintColumn(o, t, j)) continue;
       const AttrDefInfo* def = t.attrdefs[j];
@@ -94,7 +95,8 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
       q += "CONSTRAINT " + ctx.quote.id(c->name) + " " + c->condef;
       actual++;
     }
-    if (actual)
+    if (isMatview) {
+    } else if (actual)
       q += "\n)";
     else if (!(t.reloftype_oid != 0 && !o.binaryUpgrade))
       q += " (\n)";
@@ -107,6 +109,10 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
       q += ")";
     }
     if (t.relkind == 'p') q += "\nPARTITION BY " + t.partkeydef;
+    if (t.relkind == 'f') {  // foreign tables have no WITH (...) storage options
+      q += "\nSERVER " + ctx.quote.id(t.ftserver);
+      if (!t.ftoptions.empty()) q += "\nOPTIONS (\n    " + t.ftoptions + "\n)";
+    }
     if (nonemptyReloptions(t.reloptions) || nonemptyReloptions(t.toast_reloptions)) {
       q += "\nWITH (";
       bool comma = false;
@@ -120,7 +126,13 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
       }
       q += ")";
     }
-    q += ";\n";
+    if (isMatview) {
+      std::string def = t.viewdef;
+      if (!def.empty() && def.back() == ';') def.pop_back();
+      q += " AS\n" + def + "\n  WITH NO DATA;\n";
+    } else {
+      q += ";\n";
+    }
 
     for (size_t j = 0; j < t.attrs.size(); j++) {
       const AttributeInfo& a = t.attrs[j];
@@ -142,6 +154,8 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
         else if (a.compression == "l") q += alter + " SET COMPRESSION lz4;\n";
       }
       if (!a.attoptions.empty()) q += alter + " SET (" + a.attoptions + ");\n";
+      if (t.relkind == 'f' && !a.attfdwoptions.empty())
+        q += "ALTER FOREIGN TABLE " + qrel + " ALTER COLUMN " + col + " OPTIONS (\n    " + a.attfdwoptions + "\n);\n";
     }
     if (t.relkind == 'r' || t.relkind == 'p' || t.relkind == 'm') {
       if (t.relreplident == 'n') q += "\nALTER TABLE ONLY " + qrel + " REPLICA IDENTITY NOTHING;\n";

@@ -422,4 +422,26 @@ Status dumpShellType(EmitContext& ctx, DumpableObject& obj) {
   return {};
 }
 
+Status dumpDomainConstraint(EmitContext& ctx, ConstraintInfo& con) {
+  if (!con.domain || !con.separate) return {};
+  const auto& t = static_cast<const TypeInfo&>(*con.domain);
+  const Quoter& q = ctx.quote;
+  const std::string nsp = schemaName(t);
+  const std::string qualtypname = q.qualified(nsp, t.name);
+  const std::string qcon = q.id(con.name);
+  if (con.dump & kCompDefinition) {
+    EntrySpec e = definitionEntry(con, t.name + " " + con.name, "CHECK CONSTRAINT", Section::PostData,
+                                  "ALTER DOMAIN " + qualtypname + "\n    ADD CONSTRAINT " + qcon + " " + con.condef + ";\n",
+                                  "ALTER DOMAIN " + qualtypname + " DROP CONSTRAINT " + qcon + ";\n");
+    e.namespace_ = nsp;
+    e.owner = t.owner;
+    ctx.add(std::move(e));
+  }
+  if (con.dump & kCompComment) {
+    CommentTarget ct{"CONSTRAINT " + qcon + " ON DOMAIN", q.id(t.name), nsp, t.owner, con.catId, 0, con.dumpId};
+    dumpComment(ctx, ct);
+  }
+  return {};
+}
+
 }  // namespace pgarc::dump

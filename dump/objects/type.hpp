@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "dump/model.hpp"
+#include "dump/object_kind.hpp"
 
 namespace pgarc::dump {
 
@@ -61,4 +62,11 @@ struct ShellTypeInfo : DumpableObject {
   TypeInfo* baseType = nullptr;
 };
 
+}  // namespace pgarc::dump
+
+namespace pgarc::dump {
+// The ALTER DOMAIN ... ADD CONSTRAINT entry of a domain CHECK constraint that
+// is dumped separately (NOT VALID, or split out of a dependency loop); called
+// by dumpConstraint for constraints without a table.
+Status dumpDomainConstraint(EmitContext& ctx, ConstraintInfo& con);
 }  // namespace pgarc::dump
