@@ -154,7 +154,9 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 std::string target(const Quoter& q, const std::string& type, const std::string& nspname, const std::string& name) {
   std::string t = " ON " + type + " ";
   if (!nspname.empty()) t += q.id(nspname) + ".";
-  if (!name.empty()) t += name + " ";
+  // pg_dump writes "<name> " even for an empty name (default privileges:
+  // "ON TABLES  FROM").
+  t += name + " ";
   return t;
 }
 
@@ -164,6 +166,13 @@ std::optional<std::string> buildAclCommands(const Quoter& q, const std::string& 
                                             const std::string& nspname, const std::string& type,
                                             const std::string& acls, const std::string& baseacls,
                                             const std::string& owner) {
+  return buildAclCommands(q, name, subname, nspname, type, acls, baseacls, owner, "");
+}
+
+std::optional<std::string> buildAclCommands(const Quoter& q, const std::string& name, const std::string& subname,
+                                            const std::string& nspname, const std::string& type,
+                                            const std::string& acls, const std::string& baseacls,
+                                            const std::string& owner, const std::string& prefix) {
   // A NULL ACL means the default privileges: nothing to grant or revoke.
   if (acls.empty()) return std::string();
   auto aclItems = parsePgArray(acls.empty() ? "{}" : acls);
@@ -181,7 +190,7 @@ std::optional<std::string> buildAclCommands(const Quoter& q, const std::string& 
   for (const auto& item : revokes) {
     if (!parseAclItem(item, type, subname, false, p)) return std::nullopt;
     if (p.privs.empty()) continue;
-    first += "REVOKE " + p.privs + target(q, type, nspname, name) + "FROM ";
+    first += prefix + "REVOKE " + p.privs + target(q, type, nspname, name) + "FROM ";
     first += p.grantee.empty() ? std::string("PUBLIC;\n") : q.id(p.grantee) + ";\n";
   }
   for (const auto& item : grants) {
@@ -192,9 +201,9 @@ std::optional<std::string> buildAclCommands(const Quoter& q, const std::string& 
     bool switchUser = !p.grantor.empty() && (owner.empty() || owner != p.grantor);
     if (switchUser) out += "SET SESSION AUTHORIZATION " + q.id(p.grantor) + ";\n";
     std::string grantee = p.grantee.empty() ? std::string("PUBLIC") : q.id(p.grantee);
-    if (!p.privs.empty()) out += "GRANT " + p.privs + target(q, type, nspname, name) + "TO " + grantee + ";\n";
+    if (!p.privs.empty()) out += prefix + "GRANT " + p.privs + target(q, type, nspname, name) + "TO " + grantee + ";\n";
     if (!p.privswgo.empty())
-      out += "GRANT " + p.privswgo + target(q, type, nspname, name) + "TO " + grantee + " WITH GRANT OPTION;\n";
+      out += prefix + "GRANT " + p.privswgo + target(q, type, nspname, name) + "TO " + grantee + " WITH GRANT OPTION;\n";
     if (switchUser) out += "RESET SESSION AUTHORIZATION;\n";
   }
   return first + second;

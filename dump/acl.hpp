@@ -20,6 +20,12 @@ std::optional<std::string> buildAclCommands(const Quoter& q, const std::string& 
                                             const std::string& nspname, const std::string& type,
                                             const std::string& acls, const std::string& baseacls,
                                             const std::string& owner);
+// The same with every GRANT/REVOKE prefixed (default privileges:
+// "ALTER DEFAULT PRIVILEGES FOR ROLE r IN SCHEMA s ").
+std::optional<std::string> buildAclCommands(const Quoter& q, const std::string& name, const std::string& subname,
+                                            const std::string& nspname, const std::string& type,
+                                            const std::string& acls, const std::string& baseacls,
+                                            const std::string& owner, const std::string& prefix);
 
 // Emits the ACL entry of an object; returns its dumpId (0 if none emitted).
 Result<DumpId> dumpAcl(EmitContext& ctx, DumpId objDumpId, DumpId altDumpId, const std::string& type,

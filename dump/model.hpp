@@ -250,6 +250,8 @@ struct TableInfo : DumpableObject {
   uint32_t reloftype_oid = 0;
   std::string reloftype;       // OF type name
   uint32_t foreign_server = 0;
+  std::string ftserver;        // foreign tables: server name and OPTIONS text (read by getForeignServers)
+  std::string ftoptions;
   uint32_t owning_tab = 0;     // sequence OWNED BY table oid
   int owning_col = 0;
   bool is_identity_sequence = false;

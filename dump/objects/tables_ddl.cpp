@@ -170,7 +170,7 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
     e.catId = t.catId;
     e.tag = t.name;
     e.namespace_ = nsName;
-    if (t.relkind != 'v') e.tablespace = t.tablespace;
+    if (t.relkind != 'v' && t.relkind != 'f') e.tablespace = t.tablespace;  // pg_dump: RELKIND_HAS_TABLESPACE
     if (t.relkind == 'r' || t.relkind == 'm') e.tableam = t.amname;
     e.owner = t.owner;
     e.desc = reltypename;
