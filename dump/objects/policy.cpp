@@ -13,6 +13,10 @@ struct PolicyInfo : DumpableObject {
   char polcmd = '*';
   bool polpermissive = true;
   std::optional<std::string> polroles, polqual, polwithcheck;
+  // Same-named policies in one schema sort by table name (DOTypeNameCompare).
+  int sortTieBreak(const DumpableObject& o) const override {
+    return table->name.compare(static_cast<const PolicyInfo&>(o).table->name);
+  }
 };
 
 std::optional<std::string> optional(const QueryResult& r, int row, int col) {

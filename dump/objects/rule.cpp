@@ -63,6 +63,8 @@ std::string viewAsClause(const TableInfo& t) {
   return def;
 }
 
+}  // namespace
+
 std::string dummyViewAsClause(const Quoter& q, const TableInfo& t) {
   std::string s = "SELECT";
   bool first = true;
@@ -75,8 +77,6 @@ std::string dummyViewAsClause(const Quoter& q, const TableInfo& t) {
   }
   return s;
 }
-
-}  // namespace
 
 Status dumpRule(EmitContext& ctx, DumpableObject& obj) {
   auto& ru = static_cast<RuleInfo&>(obj);

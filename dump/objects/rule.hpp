@@ -16,6 +16,14 @@ struct RuleInfo : DumpableObject {
   bool separate = true;
   std::string ruledef;        // pg_get_ruledef, read for separate rules
   bool ruledefLoaded = false;
+  // Same-named rules in one schema sort by table name (DOTypeNameCompare).
+  int sortTieBreak(const DumpableObject& o) const override {
+    return table->name.compare(static_cast<const RuleInfo&>(o).table->name);
+  }
 };
+
+// "SELECT NULL::type AS col, ..." standing in for a view's definition until
+// its ON SELECT rule is restored (pg_dump's createDummyViewAsClause).
+std::string dummyViewAsClause(const class Quoter& q, const TableInfo& t);
 
 }  // namespace pgarc::dump

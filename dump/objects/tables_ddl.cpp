@@ -1,5 +1,6 @@
 // DDL of tables, views, sequences: dumpTable (dumpTableSchema / dumpSequence
 // plus ACLs), dumpAttrDef, dumpTableAttach.
+#include "dump/objects/rule.hpp"
 #include "dump/acl.hpp"
 #include "dump/comments.hpp"
 #include "dump/objects/kinds.hpp"
@@ -51,10 +52,15 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
   if (t.relkind == 'v') {
     delq = "DROP VIEW " + qrel + ";\n";
     q = "CREATE VIEW " + qrel;
-    if (nonemptyReloptions(t.reloptions)) q += " WITH (" + reloptionsText(ctx.quote, t.reloptions, "") + ")";
-    std::string def = t.viewdef;
-    if (!def.empty() && def.back() == ';') def.pop_back();
-    q += " AS\n" + def;
+    if (t.dummy_view) {
+      // The real definition comes later with the split-out ON SELECT rule.
+      q += " AS\n" + dummyViewAsClause(ctx.quote, t);
+    } else {
+      if (nonemptyReloptions(t.reloptions)) q += " WITH (" + reloptionsText(ctx.quote, t.reloptions, "") + ")";
+      std::string def = t.viewdef;
+      if (!def.empty() && def.back() == ';') def.pop_back();
+      q += " AS\n" + def;
+    }
     if (!t.checkoption.empty() && !t.dummy_view) q += "\n  WITH " + t.checkoption + " CHECK OPTION";
     q += ";\n";
   } else {

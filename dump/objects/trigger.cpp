@@ -13,6 +13,10 @@ struct TriggerInfo : DumpableObject {
   std::string tgfname, tgdef;
   char tgenabled = 'O';
   bool tgispartition = false;
+  // Same-named triggers in one schema sort by table name (DOTypeNameCompare).
+  int sortTieBreak(const DumpableObject& o) const override {
+    return table->name.compare(static_cast<const TriggerInfo&>(o).table->name);
+  }
 };
 
 const char* enableKeyword(char tgenabled) {

@@ -165,6 +165,29 @@ CREATE MATERIALIZED VIEW mv2 AS SELECT 1 AS x WITH NO DATA;
 CREATE MATERIALIZED VIEW mv3 AS SELECT * FROM "mv 1";
 COMMENT ON MATERIALIZED VIEW "mv 1" IS 'mv';
 )SQL"},
+    {"same_names_and_loops", R"SQL(
+CREATE SCHEMA a; CREATE SCHEMA b;
+CREATE TYPE a.t AS (x int); CREATE TYPE b.t AS (x int);
+CREATE FUNCTION f(b.t) RETURNS int LANGUAGE sql AS 'select 1';
+CREATE FUNCTION f(a.t) RETURNS int LANGUAGE sql AS 'select 2';
+CREATE FUNCTION f(int, int) RETURNS int LANGUAGE sql AS 'select 3';
+CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'select 4';
+CREATE TABLE zt (id int); CREATE TABLE at (id int);
+CREATE FUNCTION trgf() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE TRIGGER same AFTER INSERT ON zt FOR EACH ROW EXECUTE FUNCTION trgf();
+CREATE TRIGGER same AFTER INSERT ON at FOR EACH ROW EXECUTE FUNCTION trgf();
+CREATE POLICY pp ON zt USING (true); CREATE POLICY pp ON at USING (true);
+CREATE RULE rr AS ON DELETE TO zt DO ALSO NOTIFY x; CREATE RULE rr AS ON DELETE TO at DO ALSO NOTIFY x;
+CREATE DOMAIN dd AS int; ALTER DOMAIN dd ADD CONSTRAINT nv CHECK (VALUE > 0) NOT VALID;
+COMMENT ON CONSTRAINT nv ON DOMAIN dd IS 'not valid con';
+CREATE FUNCTION a.g() RETURNS int LANGUAGE sql AS 'select 1';
+CREATE AGGREGATE a.agg0(*) (sfunc = int8inc, stype = int8, initcond = 0);
+CREATE MATERIALIZED VIEW a.mv AS SELECT 1 AS one;
+CREATE TABLE vt (id int);
+CREATE VIEW vv AS SELECT id FROM vt;
+CREATE FUNCTION vf() RETURNS SETOF vv LANGUAGE sql AS 'select * from vv';
+CREATE OR REPLACE VIEW vv AS SELECT id FROM vt WHERE id IN (SELECT id FROM vf());
+)SQL"},
 };
 
 class DumpKindsA : public ::testing::TestWithParam<KindCase> {
@@ -233,6 +256,11 @@ TEST_P(DumpKindsA, RestoreOutputMatchesStockPgDump) {
   ASSERT_EQ(stockScript.exitCode, 0) << stockScript.err;
   ASSERT_EQ(oursScript.exitCode, 0) << oursScript.err;
   EXPECT_EQ(oursScript.out, stockScript.out) << firstDifference(oursScript.out, stockScript.out);
+  // The DROP statements, through -c --if-exists.
+  CommandResult stockClean = run({restore, "-c", "--if-exists", "--restrict-key=kindsAkey", "-f", "-", stockFile});
+  CommandResult oursClean = run({restore, "-c", "--if-exists", "--restrict-key=kindsAkey", "-f", "-", oursFile});
+  ASSERT_EQ(oursClean.exitCode, 0) << oursClean.err;
+  EXPECT_EQ(oursClean.out, stockClean.out) << firstDifference(oursClean.out, stockClean.out);
 
   CommandResult stockList = run({restore, "-l", stockFile});
   CommandResult oursList = run({restore, "-l", oursFile});
