@@ -676,7 +676,9 @@ RC_GTEST_PROP(TarAndDirectory, RoundTripArbitraryData, (std::string rows, std::v
   RC_ASSERT((*r)->readBlobs((*r)->toc().entries[4], b).ok());
   RC_ASSERT(b.blobs == c.blobs[40]);
 
-  // The same content through a directory archive with an arbitrary codec.
+  // The same content through a directory archive with an arbitrary codec, in
+  // one case out of four: every file is fsynced, which makes this leg slow.
+  if (*rc::gen::inRange(0, 4) != 0) return;
   auto algo = *rc::gen::element(CompressionAlgorithm::None, CompressionAlgorithm::Gzip, CompressionAlgorithm::Lz4,
                                 CompressionAlgorithm::Zstd);
   RC_PRE(c.toc.header.version.atLeast(1, 15) || algo == CompressionAlgorithm::None ||
