@@ -4,6 +4,8 @@
 // and policies (see checkExtensionMembership).
 #include "dump/objects/extension.hpp"
 
+#include <cstdlib>
+
 #include "dump/objects/kinds.hpp"
 #include "dump/objects/kinds_a_common.hpp"
 
@@ -49,6 +51,74 @@ Status getExtensionMembership(CatalogContext& ctx) {
     DumpableObject* ext = ctx.store.byCatalogId(CatalogId{pgExtension, r.oid(i, 2)});
     if (!ext || ext->type != ObjectType::Extension) continue;
     ctx.extensionMembers[CatalogId{r.oid(i, 0), r.oid(i, 1)}] = ext;
+  }
+  return {};
+}
+
+namespace {
+
+// pg_dump's makeTableDataInfo for an extension configuration table.
+void makeConfigTableData(CatalogContext& ctx, TableInfo& t, const std::string& condition) {
+  if (t.dataObj) return;
+  if (t.relkind == 'v' || t.relkind == 'p') return;
+  if (t.relkind == 'f' && !ctx.selection.foreignServerInclude.count(t.foreign_server)) return;
+  if (t.relpersistence == 'u' && ctx.options.noUnloggedTableData) return;
+  if (ctx.selection.tableDataExclude.count(t.catId.oid)) return;
+  ObjectType type = t.relkind == 'm' ? ObjectType::RefreshMatview
+                    : t.relkind == 'S' ? ObjectType::SequenceSet
+                                       : ObjectType::TableData;
+  auto td = std::make_unique<TableDataInfo>(type);
+  td->catId = {0, t.catId.oid};
+  td->name = t.name;
+  td->ns = t.ns;
+  td->table = &t;
+  td->dump = kCompAll;
+  td->components |= kCompData;
+  td->filtercond = condition;
+  TableDataInfo* raw = ctx.store.add(std::move(td));
+  addDependency(*raw, t.dumpId);
+  t.dataObj = raw;
+  t.interesting = true;
+}
+
+}  // namespace
+
+// Extension configuration tables get their data dumped (with the
+// extension's filter condition) although the tables themselves are not.
+Status processExtensionTables(CatalogContext& ctx) {
+  bool any = false;
+  for (const auto& o : ctx.store.all()) {
+    if (o->type != ObjectType::Extension) continue;
+    any = true;
+    auto& ext = static_cast<ExtensionInfo&>(*o);
+    if (ext.extconfig.empty() && ext.extcondition.empty()) continue;
+    auto config = parsePgArray(ext.extconfig.empty() ? "{}" : ext.extconfig);
+    auto conditions = parsePgArray(ext.extcondition.empty() ? "{}" : ext.extcondition);
+    if (!config || !conditions || config->size() != conditions->size())
+      return makeError("could not parse extconfig array of extension \"" + ext.name + "\"");
+    for (size_t j = 0; j < config->size(); j++) {
+      TableInfo* tbl = ctx.store.findTable(static_cast<uint32_t>(std::strtoul((*config)[j].c_str(), nullptr, 10)));
+      if (!tbl) continue;
+      bool dumpobj = (ext.dump & kCompDefinition) != 0;
+      if (!dumpobj) {
+        if (ctx.selection.anyTableInclude && ctx.selection.tableInclude.count(tbl->catId.oid)) dumpobj = true;
+        if (tbl->ns && (tbl->ns->dump & kCompData)) dumpobj = true;
+      }
+      if (ctx.selection.tableExclude.count(tbl->catId.oid)) dumpobj = false;
+      if (tbl->ns && ctx.selection.schemaExclude.count(tbl->ns->catId.oid)) dumpobj = false;
+      if (dumpobj) makeConfigTableData(ctx, *tbl, (*conditions)[j]);
+    }
+  }
+  if (!any) return {};
+  // Referencing configuration tables' data is restored after the data it references.
+  PGARC_ASSIGN(QueryResult r, ctx.conn.query("SELECT conrelid, confrelid FROM pg_constraint JOIN pg_depend ON (objid = "
+                                             "confrelid) WHERE contype = 'f' AND refclassid = "
+                                             "'pg_extension'::regclass AND classid = 'pg_class'::regclass;"));
+  for (int i = 0; i < r.rows(); i++) {
+    TableInfo* con = ctx.store.findTable(r.oid(i, 0));
+    TableInfo* ref = ctx.store.findTable(r.oid(i, 1));
+    if (!con || !ref || !con->dataObj || !ref->dataObj) continue;
+    addDependency(*con->dataObj, ref->dataObj->dumpId);
   }
   return {};
 }

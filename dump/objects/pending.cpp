@@ -8,7 +8,6 @@
 
 namespace pgarc::dump {
 
-Status processExtensionTables(CatalogContext&) { return {}; }
 
 
 }  // namespace pgarc::dump

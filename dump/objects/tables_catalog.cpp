@@ -5,6 +5,7 @@
 
 #include "dump/acl.hpp"
 #include "dump/objects/kinds.hpp"
+#include "dump/objects/kinds_a_common.hpp"
 
 namespace pgarc::dump {
 
@@ -101,11 +102,15 @@ Status getTables(CatalogContext& ctx) {
 
     // selectDumpableTable
     const Selection& sel = ctx.selection;
-    if (sel.anyTableInclude)
-      t->dump = sel.tableInclude.count(t->catId.oid) ? kCompAll : kCompNone;
-    else
-      t->dump = t->ns ? t->ns->dumpContains : kCompNone;
-    if (t->dump && sel.tableExclude.count(t->catId.oid)) t->dump = kCompNone;
+    if (checkExtensionMembership(ctx, *t)) {
+      // extension membership overrides all else (dump/objects/kinds_a_common.hpp)
+    } else {
+      if (sel.anyTableInclude)
+        t->dump = sel.tableInclude.count(t->catId.oid) ? kCompAll : kCompNone;
+      else
+        t->dump = t->ns ? t->ns->dumpContains : kCompNone;
+      if (t->dump && sel.tableExclude.count(t->catId.oid)) t->dump = kCompNone;
+    }
 
     t->components |= kCompData;
     if (!aclNull || !initNull) t->components |= kCompAcl;
