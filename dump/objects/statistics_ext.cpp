@@ -17,7 +17,7 @@ struct StatsExtInfo : DumpableObject {
 Status getExtendedStatistics(CatalogContext& ctx) {
   if (ctx.serverVersion < 100000) return {};
   const std::string target = ctx.serverVersion >= 130000 ? "stxstattarget" : "(-1) AS stxstattarget";
-  PGARC_ASSIGN(QueryResult r, ctx.conn.query("SELECT tableoid, oid, stxname, stxnamespace, stxowner, " + target +
+  PGARC_ASSIGN(QueryResult r, ctx.conn.query("SELECT tableoid, oid, stxname, stxnamespace, stxowner, stxrelid, " + target +
                                              " FROM pg_catalog.pg_statistic_ext"));
   std::map<uint32_t, StatsExtInfo*> dumpable;
   std::vector<uint32_t> oids;
@@ -27,9 +27,15 @@ Status getExtendedStatistics(CatalogContext& ctx) {
     s->name = r.str(i, 2);
     s->ns = ctx.store.findNamespace(r.oid(i, 3));
     s->owner = ctx.roleName(r.oid(i, 4));
-    s->stattarget = static_cast<int>(r.integer(i, 5));
+    const TableInfo* table = ctx.store.findTable(r.oid(i, 5));
+    s->stattarget = static_cast<int>(r.integer(i, 6));
     StatsExtInfo* st = ctx.store.add(std::move(s));
-    selectDumpableObject(ctx, *st);
+    // pg_dump 15's selectDumpableStatisticsObject: the schema decides, but
+    // only when the table's definition is dumped too.
+    if (!checkExtensionMembership(ctx, *st)) {
+      st->dump = st->ns ? st->ns->dumpContains : kCompNone;
+      if (!table || !(table->dump & kCompDefinition)) st->dump = kCompNone;
+    }
     if (st->dump != kCompNone) {
       dumpable[st->catId.oid] = st;
       oids.push_back(st->catId.oid);
