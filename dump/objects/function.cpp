@@ -156,7 +156,11 @@ Status getFuncs(CatalogContext& ctx) {
     if (!r.isNull(i, 7)) raw->components |= kCompAcl;
     if (raw->dump != kCompNone) dumpable.push_back(raw);
   }
-  return loadFuncDetails(ctx, dumpable);
+  PGARC_TRY(loadFuncDetails(ctx, dumpable));
+  PGARC_ASSIGN(auto extDeps, extensionDependencies(ctx, "pg_catalog.pg_proc"));
+  for (FuncInfo* f : dumpable)
+    if (auto it = extDeps.find(f->catId.oid); it != extDeps.end()) f->dependsOnExtensions = it->second;
+  return {};
 }
 
 Status dumpFunc(EmitContext& ctx, DumpableObject& obj) {
@@ -232,6 +236,7 @@ Status dumpFunc(EmitContext& ctx, DumpableObject& obj) {
     sql += formatSetClauses(q, *items);
   }
   sql += "\n    " + asPart + ";\n";
+  sql += dependsOnExtensionClauses(q, f.dependsOnExtensions, keyword, q.id(nsp) + "." + funcsig);
 
   if (f.dump & kCompDefinition)
     ctx.add(definitionEntry(f, tag, keyword, f.postponed_def ? Section::PostData : Section::PreData, sql, drop));

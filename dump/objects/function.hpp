@@ -19,6 +19,7 @@ struct FuncInfo : DumpableObject {
   // (schema, typname) of each argument type: DOTypeNameCompare's tie-break.
   std::vector<std::pair<std::string, std::string>> argTypeKeys;
   bool postponed_def = false;
+  std::vector<std::string> dependsOnExtensions;  // ALTER ... DEPENDS ON EXTENSION
 
   // What dumpFunc needs (read in one batch for dumpable functions).
   bool detailsLoaded = false;

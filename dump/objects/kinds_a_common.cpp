@@ -150,4 +150,25 @@ std::string formatSetClauses(const Quoter& q, const std::vector<std::string>& co
   return out;
 }
 
+Result<std::map<uint32_t, std::vector<std::string>>> extensionDependencies(CatalogContext& ctx,
+                                                                           const std::string& catalog) {
+  std::map<uint32_t, std::vector<std::string>> out;
+  PGARC_ASSIGN(QueryResult r,
+               ctx.conn.query("SELECT d.objid, e.extname FROM pg_catalog.pg_depend d, pg_catalog.pg_extension e "
+                              "WHERE d.refobjid = e.oid AND d.classid = '" + catalog +
+                              "'::pg_catalog.regclass AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass "
+                              "AND d.objid IN (SELECT x.objid FROM pg_catalog.pg_depend x WHERE x.deptype = 'x' AND "
+                              "x.classid = '" + catalog + "'::pg_catalog.regclass AND x.refclassid = "
+                              "'pg_catalog.pg_extension'::pg_catalog.regclass)"));
+  for (int i = 0; i < r.rows(); i++) out[r.oid(i, 0)].push_back(r.str(i, 1));
+  return out;
+}
+
+std::string dependsOnExtensionClauses(const Quoter& q, const std::vector<std::string>& extnames,
+                                      const std::string& keyword, const std::string& name) {
+  std::string s;
+  for (const auto& e : extnames) s += "ALTER " + keyword + " " + name + " DEPENDS ON EXTENSION " + q.id(e) + ";\n";
+  return s;
+}
+
 }  // namespace pgarc::dump

@@ -3,6 +3,7 @@
 // extensions, casts, collations, conversions, triggers, rules, event
 // triggers, policies, materialized view data): pg_dump's object selection
 // rules and the boilerplate of definition/comment/ACL entries.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,5 +52,14 @@ bool isGucListQuote(const std::string& name);
 
 // "\n    SET name TO value" lines for a proconfig-style array (name=value items).
 std::string formatSetClauses(const Quoter& q, const std::vector<std::string>& configItems);
+
+// pg_dump's append_depends_on_extension: for objects marked (pg_depend
+// deptype 'x') as depending on an extension, the names of every extension
+// they depend on, keyed by object oid. One query for the whole catalog.
+Result<std::map<uint32_t, std::vector<std::string>>> extensionDependencies(CatalogContext& ctx,
+                                                                           const std::string& catalog);
+// "ALTER <keyword> <name> DEPENDS ON EXTENSION <ext>;\n" for each extension.
+std::string dependsOnExtensionClauses(const Quoter& q, const std::vector<std::string>& extnames,
+                                      const std::string& keyword, const std::string& name);
 
 }  // namespace pgarc::dump

@@ -13,6 +13,7 @@ struct TriggerInfo : DumpableObject {
   std::string tgfname, tgdef;
   char tgenabled = 'O';
   bool tgispartition = false;
+  std::vector<std::string> dependsOnExtensions;
   // Same-named triggers in one schema sort by table name (DOTypeNameCompare).
   int sortTieBreak(const DumpableObject& o) const override {
     return table->name.compare(static_cast<const TriggerInfo&>(o).table->name);
@@ -59,6 +60,11 @@ Status getTriggers(CatalogContext& ctx) {
     tg->dump = kCompAll;
     ctx.store.add(std::move(tg));
   }
+  if (r.rows() == 0) return {};
+  PGARC_ASSIGN(auto extDeps, extensionDependencies(ctx, "pg_catalog.pg_trigger"));
+  for (const auto& [oid, names] : extDeps)
+    if (DumpableObject* o = ctx.store.findByOid("pg_trigger", oid); o && o->type == ObjectType::Trigger)
+      static_cast<TriggerInfo*>(o)->dependsOnExtensions = names;
   return {};
 }
 
@@ -73,6 +79,7 @@ Status dumpTrigger(EmitContext& ctx, DumpableObject& obj) {
   const std::string alterTable = std::string("\nALTER ") + (tbl.relkind == 'f' ? "FOREIGN " : "") + "TABLE " + qualtab + " ";
   std::string sql = tg.tgdef + ";\n";
   std::string drop = "DROP TRIGGER " + identity + ";\n";
+  sql += dependsOnExtensionClauses(q, tg.dependsOnExtensions, "TRIGGER", identity);
   if (tg.tgispartition) {
     // Clones on partitions exist already; only their firing state differs.
     sql = alterTable + enableKeyword(tg.tgenabled) + " TRIGGER " + q.id(tg.name) + ";\n";

@@ -111,6 +111,10 @@ CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA "ext sch";
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 COMMENT ON EXTENSION hstore IS 'ext comment';
 CREATE TABLE uses_ext (h "ext sch".hstore);
+CREATE FUNCTION "needs ext"() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+ALTER FUNCTION "needs ext"() DEPENDS ON EXTENSION hstore;
+CREATE TRIGGER "t x" AFTER INSERT ON uses_ext FOR EACH ROW EXECUTE FUNCTION "needs ext"();
+ALTER TRIGGER "t x" ON uses_ext DEPENDS ON EXTENSION pg_trgm;
 )SQL"},
     {"triggers_rules", R"SQL(
 CREATE TABLE "t ab" (id int primary key, v text);
