@@ -4,8 +4,6 @@
 #include "dump/objects/type.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <queue>
@@ -331,11 +329,6 @@ std::vector<DumpableObject*> sortByDependencies(std::vector<DumpableObject*> obj
       int len = findLoop(obj, obj->dumpId, processed, searchFailed, workspace, 0, lookup);
       if (len > 0) {
         std::vector<DumpableObject*> loop(workspace.begin(), workspace.begin() + len);
-        if (std::getenv("PGARC_DEBUG_LOOPS")) {
-          std::string m = "loop:";
-          for (auto* o : loop) m += " " + std::to_string(o->dumpId);
-          std::fprintf(stderr, "%s\n", m.c_str());
-        }
         if (!repairLoop(loop, postBoundary)) {
           if (warn) {
             std::string msg = "could not resolve dependency loop among these items:";
