@@ -20,6 +20,16 @@ constexpr std::array<bool, 256> makeSpecial() {
 }
 constexpr std::array<bool, 256> kSpecial = makeSpecial();
 
+// True if any of the 8 bytes in w is '\t', '\n', '\\' or '\r' (exact: the
+// zero-byte test below has no false negatives and no false positives for
+// the question "is some byte zero").
+inline bool hasSpecialByte(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  auto hasZero = [](uint64_t v) { return ((v - kOnes) & ~v & kHigh) != 0; };
+  return hasZero(w ^ (kOnes * '\t')) || hasZero(w ^ (kOnes * '\n')) || hasZero(w ^ (kOnes * '\\')) ||
+         hasZero(w ^ (kOnes * '\r'));
+}
+
 // Skips an identifier (quoted with "" escapes, or bare) starting at s[i].
 bool skipIdentifier(std::string_view s, size_t& i) {
   if (i >= s.size()) return false;
@@ -197,7 +207,17 @@ void CopyTextChecker::feed(std::string_view data) {
         state_ = State::Field;
         [[fallthrough]];
       case State::Field:
-        // Fast path over ordinary bytes.
+        // Fast path over ordinary bytes: eight at a time while none of them
+        // is a tab, newline, backslash or carriage return, then one by one.
+        if (!kSpecial[c]) {
+          while (i + 9 <= n) {
+            uint64_t w;
+            std::memcpy(&w, p + i + 1, 8);
+            if (hasSpecialByte(w)) break;
+            i += 8;
+          }
+          c = p[i];
+        }
         while (!kSpecial[c]) {
           fieldStart_ = false;
           if (++i == n) break;
