@@ -15,11 +15,16 @@ struct OpclassInfo : DumpableObject {
   std::string intype, keytype, familyName, familyNsp, amname;
   bool isDefault = false;
   OpfamilyMembers members;
+  std::string methodName;  // access method, for sorting ("" when unknown)
+  int sortTieBreak(const DumpableObject& other) const override {
+    const auto& o = static_cast<const OpclassInfo&>(other);
+    return methodName.empty() || o.methodName.empty() ? 0 : methodName.compare(o.methodName);
+  }
 };
 }  // namespace
 
 Status getOpclasses(CatalogContext& ctx) {
-  PGARC_ASSIGN(QueryResult r, ctx.conn.query("SELECT tableoid, oid, opcname, opcnamespace, opcowner "
+  PGARC_ASSIGN(QueryResult r, ctx.conn.query("SELECT tableoid, oid, opcname, opcnamespace, opcowner, opcmethod "
                                              "FROM pg_catalog.pg_opclass"));
   std::map<uint32_t, OpclassInfo*> dumpable;
   for (int i = 0; i < r.rows(); i++) {
@@ -28,6 +33,8 @@ Status getOpclasses(CatalogContext& ctx) {
     o->name = r.str(i, 2);
     o->ns = ctx.store.findNamespace(r.oid(i, 3));
     o->owner = ctx.roleName(r.oid(i, 4));
+    if (DumpableObject* am = ctx.store.findByOid("pg_am", r.oid(i, 5)); am && am->type == ObjectType::AccessMethod)
+      o->methodName = am->name;
     OpclassInfo* opc = ctx.store.add(std::move(o));
     selectDumpableObject(ctx, *opc);
     if (opc->dump != kCompNone) dumpable[opc->catId.oid] = opc;

@@ -6,9 +6,25 @@
 
 namespace pgarc::dump {
 
+namespace {
+int typeNameCompare(const std::pair<std::string, std::string>& a, const std::pair<std::string, std::string>& b) {
+  if (a.first.empty() || b.first.empty()) return 0;
+  if (int c = a.first.compare(b.first)) return c;
+  return a.second.compare(b.second);
+}
+
+std::pair<std::string, std::string> typeKey(const CatalogContext& ctx, uint32_t oid) {
+  DumpableObject* t = ctx.store.findByOid("pg_type", oid);
+  if (!t || t->type != ObjectType::Type || !t->ns) return {};
+  return {t->ns->name, t->name};
+}
+}  // namespace
+
 int OprInfo::sortTieBreak(const DumpableObject& other) const {
   const auto& o = static_cast<const OprInfo&>(other);
-  return o.oprkind - oprkind;
+  if (int c = o.oprkind - oprkind) return c;
+  if (int c = typeNameCompare(leftKey, o.leftKey)) return c;
+  return typeNameCompare(rightKey, o.rightKey);
 }
 
 std::string regProcReference(const std::string& proc) {
@@ -30,7 +46,7 @@ std::string formattedOperatorName(const ObjectStore& store, const Quoter& q, uin
 
 Status getOperators(CatalogContext& ctx) {
   PGARC_ASSIGN(QueryResult r, ctx.conn.query("SELECT tableoid, oid, oprname, oprnamespace, oprowner, oprkind, "
-                                             "oprcode::oid AS oprcode FROM pg_catalog.pg_operator"));
+                                             "oprcode::oid AS oprcode, oprleft, oprright FROM pg_catalog.pg_operator"));
   std::map<uint32_t, OprInfo*> dumpable;
   for (int i = 0; i < r.rows(); i++) {
     auto o = std::make_unique<OprInfo>();
@@ -40,6 +56,8 @@ Status getOperators(CatalogContext& ctx) {
     o->owner = ctx.roleName(r.oid(i, 4));
     o->oprkind = r.ch(i, 5);
     o->oprcode = r.oid(i, 6);
+    o->leftKey = typeKey(ctx, r.oid(i, 7));
+    o->rightKey = typeKey(ctx, r.oid(i, 8));
     OprInfo* opr = ctx.store.add(std::move(o));
     selectDumpableObject(ctx, *opr);
     if (opr->dump != kCompNone) dumpable[opr->catId.oid] = opr;

@@ -1,6 +1,7 @@
 #pragma once
 // Operators (pg_dump's DO_OPERATOR).
 #include <string>
+#include <utility>
 
 #include "dump/model.hpp"
 
@@ -15,8 +16,12 @@ struct OprInfo : DumpableObject {
   std::string code, left, right, rest, join;  // regprocedure / regtype text
   uint32_t com = 0, negate = 0;
   bool canmerge = false, canhash = false;
+  // (schema, name) of the argument types' pg_type entries, "" schema when the
+  // type is unknown (pg_dump's pgTypeNameCompare then calls them equal).
+  std::pair<std::string, std::string> leftKey, rightKey;
 
-  // pg_dump sorts same-named operators prefix, postfix, infix ('l' > 'b').
+  // pg_dump sorts same-named operators prefix, postfix, infix ('l' > 'b'),
+  // then by argument type names.
   int sortTieBreak(const DumpableObject& other) const override;
 };
 

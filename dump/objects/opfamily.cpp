@@ -13,11 +13,16 @@ struct OpfamilyInfo : DumpableObject {
   bool detailsLoaded = false;
   std::string amname;
   OpfamilyMembers members;
+  std::string methodName;  // access method, for sorting ("" when unknown)
+  int sortTieBreak(const DumpableObject& other) const override {
+    const auto& o = static_cast<const OpfamilyInfo&>(other);
+    return methodName.empty() || o.methodName.empty() ? 0 : methodName.compare(o.methodName);
+  }
 };
 }  // namespace
 
 Status getOpfamilies(CatalogContext& ctx) {
-  PGARC_ASSIGN(QueryResult r, ctx.conn.query("SELECT tableoid, oid, opfname, opfnamespace, opfowner "
+  PGARC_ASSIGN(QueryResult r, ctx.conn.query("SELECT tableoid, oid, opfname, opfnamespace, opfowner, opfmethod "
                                              "FROM pg_catalog.pg_opfamily"));
   std::map<uint32_t, OpfamilyInfo*> dumpable;
   for (int i = 0; i < r.rows(); i++) {
@@ -26,6 +31,8 @@ Status getOpfamilies(CatalogContext& ctx) {
     o->name = r.str(i, 2);
     o->ns = ctx.store.findNamespace(r.oid(i, 3));
     o->owner = ctx.roleName(r.oid(i, 4));
+    if (DumpableObject* am = ctx.store.findByOid("pg_am", r.oid(i, 5)); am && am->type == ObjectType::AccessMethod)
+      o->methodName = am->name;
     OpfamilyInfo* opf = ctx.store.add(std::move(o));
     selectDumpableObject(ctx, *opf);
     if (opf->dump != kCompNone) dumpable[opf->catId.oid] = opf;
