@@ -20,6 +20,8 @@ struct DumpOptions {
   std::optional<int> compressLevel;         // -Z 0..9; unset = format default
   std::optional<std::string> lockWaitTimeout;
   bool noSync = false;
+  bool noManifest = false;                  // --no-manifest
+  std::optional<std::string> manifestFile;  // --manifest=FILE (pgarc verify's checksums)
 
   // Output content
   bool dataOnly = false;                    // -a

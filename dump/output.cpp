@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "dump/manifest_writer.hpp"
 #include "format/archive_writer.hpp"
 #include "format/codec.hpp"
 #include "format/io.hpp"
@@ -261,7 +262,8 @@ Status writeOutput(const DumpPlan& plan, const DumpOptions& o, const ObjectStore
                              : CompressionSpec{CompressionAlgorithm::Gzip, level, false};
   built.toc.header.compressionLevel = level;
   built.toc.header.compression = w.compression.algorithm;
-  PGARC_ASSIGN(auto writer, createArchiveWriter(path, w));
+  PGARC_ASSIGN(std::optional<std::string> manifestPath, manifestTarget(o, path));
+  PGARC_ASSIGN(auto writer, createManifestedWriter(path, w, manifestPath));
   PGARC_TRY(writer->begin(built.toc));
   for (size_t i = 0; i < built.toc.entries.size(); i++) {
     const EntrySpec* spec = built.specs[i];

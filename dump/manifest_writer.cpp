@@ -1,0 +1,267 @@
+#include "dump/manifest_writer.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "dump/options.hpp"
+#include "format/codec.hpp"
+#include "format/io.hpp"
+#include "verify/manifest.hpp"
+#include "verify/payload_checker.hpp"
+#include "verify/report.hpp"
+#include "verify/sha256.hpp"
+
+namespace pgarc::dump {
+
+namespace {
+
+const char* formatName(ArchiveKind k) {
+  switch (k) {
+    case ArchiveKind::Custom: return "custom";
+    case ArchiveKind::Directory: return "directory";
+    case ArchiveKind::Tar: return "tar";
+    default: return "plain";
+  }
+}
+
+// What the data streams saw, shared by the streams of a (possibly parallel) dump.
+struct Recording {
+  std::mutex mutex;
+  std::map<int, EntryOutcome> entries;
+  std::map<uint32_t, BlobOutcome> blobs;
+};
+
+// The payload checker needs a report for the faults it finds; a dump's data is
+// checked by verify later, so here they are only collected and dropped.
+class TeeDataStream : public DataStream {
+ public:
+  TeeDataStream(std::unique_ptr<DataStream> inner, const TocEntry& entry, TextEncoding encoding, Recording& rec)
+      : inner_(std::move(inner)), checker_(entry, PayloadOptions{encoding, true}, scratch_, ""), rec_(rec) {}
+  Status write(std::string_view plain) override {
+    PGARC_TRY(checker_.write(plain));
+    return inner_->write(plain);
+  }
+  Status close() override {
+    PGARC_TRY(inner_->close());
+    EntryOutcome o = checker_.finish(true);
+    std::lock_guard<std::mutex> g(rec_.mutex);
+    rec_.entries[o.dumpId] = std::move(o);
+    return {};
+  }
+
+ protected:
+  std::unique_ptr<DataStream> inner_;
+  Report scratch_;
+  PayloadChecker checker_;
+  Recording& rec_;
+};
+
+class TeeBlobStream : public BlobStream {
+ public:
+  TeeBlobStream(std::unique_ptr<BlobStream> inner, int dumpId, Recording& rec)
+      : inner_(std::move(inner)), dumpId_(dumpId), rec_(rec) {}
+  Status beginBlob(uint32_t oid) override {
+    current_.emplace(oid, dumpId_, true);
+    return inner_->beginBlob(oid);
+  }
+  Status write(std::string_view bytes) override {
+    if (current_) PGARC_TRY(current_->write(bytes));
+    return inner_->write(bytes);
+  }
+  Status endBlob() override {
+    PGARC_TRY(inner_->endBlob());
+    if (current_) {
+      BlobOutcome o = current_->finish(true);
+      current_.reset();
+      std::lock_guard<std::mutex> g(rec_.mutex);
+      rec_.blobs[o.oid] = std::move(o);
+    }
+    return {};
+  }
+  Status close() override { return inner_->close(); }
+
+ private:
+  std::unique_ptr<BlobStream> inner_;
+  int dumpId_;
+  Recording& rec_;
+  std::optional<BlobChecker> current_;
+};
+
+// Hashes what goes to a non-seekable output (stdout), where the finished
+// file cannot be read back.
+class HashingOutput : public OutputStream {
+ public:
+  HashingOutput(std::unique_ptr<OutputStream> inner, Sha256& hash, uint64_t& size)
+      : inner_(std::move(inner)), hash_(hash), size_(size) {}
+  Status write(std::string_view data) override {
+    hash_.update(data);
+    size_ += data.size();
+    return inner_->write(data);
+  }
+  uint64_t position() const override { return inner_->position(); }
+  bool seekable() const override { return false; }
+  Status seek(uint64_t) override { return makeError("cannot seek in a hashed stream"); }
+  Status commit() override { return inner_->commit(); }
+  const std::string& name() const override { return inner_->name(); }
+
+ private:
+  std::unique_ptr<OutputStream> inner_;
+  Sha256& hash_;
+  uint64_t& size_;
+};
+
+Result<ManifestFile> hashFile(const std::string& path, const std::string& recordedName) {
+  PGARC_ASSIGN(auto in, openInputFile(path));
+  Sha256 h;
+  uint64_t size = 0;
+  std::vector<char> buf(1 << 20);
+  for (;;) {
+    PGARC_ASSIGN(size_t n, in->read(buf.data(), buf.size()));
+    if (n == 0) break;
+    h.update(std::string_view(buf.data(), n));
+    size += n;
+  }
+  return ManifestFile{recordedName, size, h.hexDigest()};
+}
+
+class ManifestedWriter : public ArchiveWriter {
+ public:
+  ManifestedWriter(std::unique_ptr<ArchiveWriter> inner, std::string archivePath, WriterOptions w,
+                   std::string manifestPath)
+      : inner_(std::move(inner)), archivePath_(std::move(archivePath)), w_(w), manifestPath_(std::move(manifestPath)) {}
+
+  // Set when the archive goes to stdout: its bytes are hashed on the way.
+  Sha256 streamHash;
+  uint64_t streamSize = 0;
+  bool hashedStream = false;
+  void setInner(std::unique_ptr<ArchiveWriter> inner) { inner_ = std::move(inner); }
+
+  Status begin(const ArchiveToc& toc) override {
+    toc_ = toc;
+    encoding_ = encodingOfToc(toc_.entries);
+    for (size_t i = 0; i < toc_.entries.size(); i++) index_[toc_.entries[i].dumpId] = i;
+    return inner_->begin(toc);
+  }
+  Result<std::unique_ptr<DataStream>> openTableData(int dumpId) override {
+    PGARC_ASSIGN(const TocEntry* e, entry(dumpId));
+    PGARC_ASSIGN(auto s, inner_->openTableData(dumpId));
+    return std::unique_ptr<DataStream>(new TeeDataStream(std::move(s), *e, encoding_, rec_));
+  }
+  Result<std::unique_ptr<BlobStream>> openBlobs(int dumpId) override {
+    PGARC_ASSIGN(auto s, inner_->openBlobs(dumpId));
+    return std::unique_ptr<BlobStream>(new TeeBlobStream(std::move(s), dumpId, rec_));
+  }
+  Status finish() override {
+    PGARC_TRY(inner_->finish());
+    PGARC_ASSIGN(Manifest m, build());
+    return writeManifestFile(m, manifestPath_);
+  }
+
+ private:
+  Result<const TocEntry*> entry(int dumpId) const {
+    auto it = index_.find(dumpId);
+    if (it == index_.end()) return Error{"data for an entry not in the TOC", "", std::nullopt, dumpId};
+    return &toc_.entries[it->second];
+  }
+
+  Result<Manifest> build() {
+    Manifest m;
+    m.format = formatName(w_.kind);
+    namespace fs = std::filesystem;
+    if (hashedStream) {
+      m.files.push_back(ManifestFile{archivePath_, streamSize, streamHash.hexDigest()});
+    } else if (w_.kind == ArchiveKind::Directory) {
+      std::vector<std::string> names;
+      std::error_code ec;
+      for (const auto& de : fs::directory_iterator(archivePath_, ec)) {
+        std::string name = de.path().filename().string();
+        if (name == kDirectoryManifestName || !de.is_regular_file()) continue;
+        names.push_back(name);
+      }
+      if (ec) return Error{"could not list the archive directory: " + ec.message(), archivePath_, {}, {}};
+      std::sort(names.begin(), names.end());
+      for (const auto& n : names) {
+        PGARC_ASSIGN(ManifestFile f, hashFile((fs::path(archivePath_) / n).string(), n));
+        m.files.push_back(std::move(f));
+      }
+    } else {
+      std::string base = fs::path(archivePath_).filename().string();
+      PGARC_ASSIGN(ManifestFile f, hashFile(archivePath_, base.empty() ? archivePath_ : base));
+      m.files.push_back(std::move(f));
+    }
+    std::lock_guard<std::mutex> g(rec_.mutex);
+    for (const auto& e : toc_.entries) {
+      auto it = rec_.entries.find(e.dumpId);
+      if (it == rec_.entries.end() || e.desc == "BLOBS") continue;
+      ManifestEntry me;
+      me.dumpId = e.dumpId;
+      me.desc = e.descStr();
+      me.namespace_ = e.namespace_;
+      me.tag = e.tagStr();
+      me.bytes = it->second.payloadBytes;
+      me.sha256 = it->second.sha256;
+      if (it->second.rowsKnown) {
+        me.rows = it->second.rows;
+        me.rowsSha256 = it->second.rowsSha256;
+      }
+      m.entries.push_back(std::move(me));
+    }
+    for (const auto& [oid, b] : rec_.blobs) m.largeObjects.push_back(ManifestBlob{oid, b.bytes, b.sha256});
+    return m;
+  }
+
+  std::unique_ptr<ArchiveWriter> inner_;
+  std::string archivePath_;
+  WriterOptions w_;
+  std::string manifestPath_;
+  ArchiveToc toc_;
+  std::map<int, size_t> index_;
+  TextEncoding encoding_ = TextEncoding::Unknown;
+  Recording rec_;
+};
+
+}  // namespace
+
+Result<std::optional<std::string>> manifestTarget(const DumpOptions& o, const std::string& archivePath) {
+  if (o.noManifest) {
+    if (o.manifestFile) return makeError("options --no-manifest and --manifest cannot be used together");
+    return std::optional<std::string>();
+  }
+  if (o.format == ArchiveKind::Plain) {
+    if (o.manifestFile) return makeError("--manifest is not available with plain format (a script has no archive entries)");
+    return std::optional<std::string>();
+  }
+  if (o.manifestFile) return std::optional<std::string>(*o.manifestFile);
+  if (archivePath == "-") return std::optional<std::string>();
+  return std::optional<std::string>(defaultManifestPath(archivePath, o.format == ArchiveKind::Directory));
+}
+
+Result<std::unique_ptr<ArchiveWriter>> createManifestedWriter(const std::string& archivePath, const WriterOptions& w,
+                                                              const std::optional<std::string>& manifestPath) {
+  if (!manifestPath || (w.kind == ArchiveKind::Tar && w.compression.algorithm != CompressionAlgorithm::None))
+    return createArchiveWriter(archivePath, w);
+  if (archivePath != "-") {
+    PGARC_ASSIGN(auto inner, createArchiveWriter(archivePath, w));
+    return std::unique_ptr<ArchiveWriter>(new ManifestedWriter(std::move(inner), archivePath, w, *manifestPath));
+  }
+  // stdout: the finished archive cannot be read back, so hash it as it goes.
+  auto holder = std::make_unique<ManifestedWriter>(nullptr, archivePath, w, *manifestPath);
+  PGARC_ASSIGN(auto out, createOutputFile("-"));
+  auto hashed = std::make_unique<HashingOutput>(std::move(out), holder->streamHash, holder->streamSize);
+  std::unique_ptr<ArchiveWriter> inner;
+  if (w.kind == ArchiveKind::Tar) {
+    PGARC_ASSIGN(inner, createTarWriter(std::move(hashed), w));
+  } else if (w.kind == ArchiveKind::Custom) {
+    PGARC_ASSIGN(inner, createCustomWriter(std::move(hashed), w));
+  } else {
+    return makeError("no output directory specified");
+  }
+  holder->hashedStream = true;
+  holder->setInner(std::move(inner));
+  return std::unique_ptr<ArchiveWriter>(std::move(holder));
+}
+
+}  // namespace pgarc::dump
