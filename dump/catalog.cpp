@@ -140,6 +140,8 @@ Status getAdditionalAcls(Connection& conn, ObjectStore& store) {
     if (r.integer(i, 2) != 0) continue;  // column init privileges are read with the columns
     DumpableObject* obj = store.byCatalogId({r.oid(i, 1), r.oid(i, 0)});
     if (!obj) continue;
+    // The public schema's base ACL is synthesized in getNamespaces, as pg_dump 15 does.
+    if (obj->type == ObjectType::Namespace && obj->name == "public") continue;
     AclInfo* acl = obj->aclInfo();
     if (!acl) continue;
     obj->components |= kCompAcl;

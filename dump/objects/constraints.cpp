@@ -48,15 +48,19 @@ Status getConstraints(CatalogContext& ctx) {
     if (ref && ref->relkind == 'p' && indexOid != 0) {
       for (IndxInfo* idx : ref->indexes) {
         if (idx->catId.oid != indexOid) continue;
-        std::vector<IndxInfo*> stack{idx};
+        // Depth first, each attachment before its own sub-partitions' ones and
+        // those before the next sibling: the order of pg_dump's
+        // addConstrChildIdxDeps, which becomes the TOC entry's dependency order.
+        std::vector<std::pair<IndxInfo*, size_t>> stack{{idx, 0}};
         while (!stack.empty()) {
-          IndxInfo* cur = stack.back();
-          stack.pop_back();
-          for (DumpableObject* att : cur->partattaches) {
-            addDependency(*raw, att->dumpId);
-            auto* ia = static_cast<IndexAttachInfo*>(att);
-            stack.push_back(ia->partitionIdx);
+          auto& [cur, next] = stack.back();
+          if (!cur || next >= cur->partattaches.size()) {
+            stack.pop_back();
+            continue;
           }
+          DumpableObject* att = cur->partattaches[next++];
+          addDependency(*raw, att->dumpId);
+          stack.emplace_back(static_cast<IndexAttachInfo*>(att)->partitionIdx, 0);
         }
       }
     }

@@ -116,7 +116,8 @@ Status dumpForeignServer(EmitContext& ctx, DumpableObject& obj) {
     e.defn = "CREATE USER MAPPING FOR " + q.id(m.user) + " SERVER " + qname + optionsClause(m.options) + ";\n";
     e.dropStmt = "DROP USER MAPPING FOR " + q.id(m.user) + " SERVER " + qname + ";\n";
     e.owner = s.owner;
-    e.deps = {s.dumpId};
+    // No dependencies: pg_dump 15 passes none and the fresh dumpId has no
+    // object behind it for the archive dependency pass to follow.
     ctx.add(std::move(e));
   }
   return {};

@@ -52,7 +52,9 @@ EntrySpec definitionEntry(const DumpableObject& obj, std::string tag, std::strin
   e.dropStmt = std::move(dropStmt);
   if (withNamespace && obj.ns) e.namespace_ = obj.ns->name;
   e.owner = obj.owner;
-  e.deps = obj.dependencies;
+  // No explicit deps: the archive pass (output.cpp) derives them from
+  // obj.dependencies, looking through objects that get no TOC entry, as
+  // pg_dump's BuildArchiveDependencies does for entries without special deps.
   return e;
 }
 

@@ -15,6 +15,7 @@ Status refreshMatViewData(EmitContext& ctx, DumpableObject& obj) {
                                 std::nullopt);
   e.namespace_ = schemaName(tbl);
   e.owner = tbl.owner;
+  e.deps = td.dependencies;  // pg_dump passes these explicitly (refreshMatViewData)
   ctx.add(std::move(e));
   return {};
 }

@@ -1,4 +1,6 @@
 // Schemas: getNamespaces / dumpNamespace.
+#include <cctype>
+
 #include "dump/acl.hpp"
 #include "dump/comments.hpp"
 #include "dump/objects/kinds.hpp"
@@ -33,6 +35,36 @@ void selectDumpableNamespace(NamespaceInfo& ns, const Selection& sel) {
   ns.dump = ns.dumpContains = c;
   if (ns.dumpContains && sel.schemaExclude.count(ns.catId.oid)) ns.dump = ns.dumpContains = kCompNone;
 }
+// A role name as it appears inside an aclitem (dumputils' quoteAclUserName).
+std::string aclUserName(const std::string& role) {
+  bool safe = true;
+  for (unsigned char c : role)
+    if (!std::isalnum(c) && c != '_') safe = false;
+  std::string out = safe ? "" : "\"";
+  for (char c : role) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  if (!safe) out += '"';
+  return out;
+}
+
+// One element of a text[] literal, quoted when the array parser needs it.
+std::string arrayElement(const std::string& v) {
+  bool quote = v.empty() || (v.size() == 4 && (v[0] | 0x20) == 'n' && (v[1] | 0x20) == 'u' &&
+                               (v[2] | 0x20) == 'l' && (v[3] | 0x20) == 'l');
+  for (char c : v)
+    if (c == '{' || c == '}' || c == ',' || c == '"' || c == '\\' || c == ' ' || c == '\t' || c == '\n' ||
+        c == '\r' || c == '\v' || c == '\f')
+      quote = true;
+  if (!quote) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
 }  // namespace
 
 Status getNamespaces(CatalogContext& ctx) {
@@ -50,6 +82,14 @@ Status getNamespaces(CatalogContext& ctx) {
     ns->dacl = {r.str(i, 4), r.str(i, 5), "", ""};
     if (!r.isNull(i, 4)) ns->components |= kCompAcl;
     selectDumpableNamespace(*ns, ctx.selection);
+    if (ns->name == "public") {
+      // pg_dump 15 ignores pg_init_privs for public and compares with the
+      // v15 default as it will be after ALTER SCHEMA OWNER: {owner=UC/owner,=U/owner}.
+      const std::string owner = aclUserName(ns->owner);
+      ns->dacl.privtype = "i";
+      ns->dacl.initprivs = "{" + arrayElement(owner + "=UC/" + owner) + "," + arrayElement("=U/" + owner) + "}";
+      ns->components |= kCompAcl;
+    }
     ctx.store.add(std::move(ns));
   }
   return {};
