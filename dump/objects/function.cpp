@@ -1,6 +1,9 @@
 // getFuncs / dumpFunc: functions and procedures as pg_dump 15 dumps them.
 #include "dump/objects/function.hpp"
 
+#include <map>
+#include <set>
+
 #include "dump/objects/kinds.hpp"
 #include "dump/objects/kinds_a_common.hpp"
 
@@ -105,6 +108,36 @@ Status loadFuncDetails(CatalogContext& ctx, const std::vector<FuncInfo*>& funcs)
   return {};
 }
 
+// Argument type names (format_type) and sort keys (schema, type name) of every
+// function read, from one query over the distinct argument types. Kept out of
+// the main query: per-row ARRAY subqueries there raise its estimated cost over
+// the JIT threshold, and JIT compiling it costs seconds.
+Status loadArgTypeNames(CatalogContext& ctx, const std::vector<FuncInfo*>& funcs) {
+  std::set<uint32_t> distinct;
+  for (const FuncInfo* f : funcs) distinct.insert(f->argtypes.begin(), f->argtypes.end());
+  if (distinct.empty()) return {};
+  struct TypeNames {
+    std::string formatted, nsp, typname;
+  };
+  std::map<uint32_t, TypeNames> names;
+  PGARC_ASSIGN(QueryResult r,
+               ctx.conn.query("SELECT u.t, pg_catalog.format_type(u.t, NULL), coalesce(tn.nspname, ''), "
+                              "coalesce(ty.typname, '') "
+                              "FROM unnest(" + oidArrayLiteral(std::vector<uint32_t>(distinct.begin(), distinct.end())) +
+                              ") AS u(t) "
+                              "LEFT JOIN pg_catalog.pg_type ty ON ty.oid = u.t "
+                              "LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = ty.typnamespace"));
+  for (int i = 0; i < r.rows(); i++) names[r.oid(i, 0)] = TypeNames{r.str(i, 1), r.str(i, 2), r.str(i, 3)};
+  for (FuncInfo* f : funcs) {
+    for (uint32_t t : f->argtypes) {
+      const TypeNames& n = names[t];
+      f->argTypeNames.push_back(n.formatted);
+      f->argTypeKeys.emplace_back(n.nsp, n.typname);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Status getFuncs(CatalogContext& ctx) {
@@ -114,14 +147,7 @@ Status getFuncs(CatalogContext& ctx) {
   std::string sql =
       "SELECT p.tableoid, p.oid, p.proname, p.prolang, p.pronargs, p.proargtypes, p.prorettype, p.proacl, "
       "acldefault('f', p.proowner) AS acldefault, p.pronamespace, pg_catalog.pg_get_userbyid(p.proowner), "
-      "pip.privtype, pip.initprivs, "
-      "ARRAY(SELECT pg_catalog.format_type(a.t, NULL) FROM unnest(p.proargtypes) WITH ORDINALITY AS a(t, n) "
-      "ORDER BY a.n) AS argnames, "
-      "ARRAY(SELECT coalesce((SELECT tn.nspname FROM pg_catalog.pg_type ty JOIN pg_catalog.pg_namespace tn "
-      "ON tn.oid = ty.typnamespace WHERE ty.oid = a.t), '') FROM unnest(p.proargtypes) WITH ORDINALITY AS "
-      "a(t, n) ORDER BY a.n) AS argnsps, "
-      "ARRAY(SELECT coalesce((SELECT ty.typname FROM pg_catalog.pg_type ty WHERE ty.oid = a.t), '') "
-      "FROM unnest(p.proargtypes) WITH ORDINALITY AS a(t, n) ORDER BY a.n) AS argtypnames "
+      "pip.privtype, pip.initprivs "
       "FROM pg_proc p LEFT JOIN pg_init_privs pip ON (p.oid = pip.objoid AND pip.classoid = "
       "'pg_proc'::regclass AND pip.objsubid = 0) WHERE p.prokind <> 'a'\n"
       "  AND NOT EXISTS (SELECT 1 FROM pg_depend WHERE classid = 'pg_proc'::regclass AND objid = p.oid "
@@ -134,6 +160,7 @@ Status getFuncs(CatalogContext& ctx) {
       "  OR p.proacl IS DISTINCT FROM pip.initprivs)";
   PGARC_ASSIGN(QueryResult r, ctx.conn.query(sql));
   std::vector<FuncInfo*> dumpable;
+  std::vector<FuncInfo*> all;
   for (int i = 0; i < r.rows(); i++) {
     auto f = std::make_unique<FuncInfo>();
     f->catId = {r.oid(i, 0), r.oid(i, 1)};
@@ -147,15 +174,13 @@ Status getFuncs(CatalogContext& ctx) {
     f->owner = r.str(i, 10);
     f->dacl.privtype = r.str(i, 11);
     f->dacl.initprivs = r.str(i, 12);
-    f->argTypeNames = arrayOrEmpty(r.str(i, 13));
-    auto nsps = arrayOrEmpty(r.str(i, 14));
-    auto typs = arrayOrEmpty(r.str(i, 15));
-    for (size_t k = 0; k < nsps.size() && k < typs.size(); k++) f->argTypeKeys.emplace_back(nsps[k], typs[k]);
     FuncInfo* raw = ctx.store.add(std::move(f));
+    all.push_back(raw);
     selectDumpableObject(ctx, *raw);
     if (!r.isNull(i, 7)) raw->components |= kCompAcl;
     if (raw->dump != kCompNone) dumpable.push_back(raw);
   }
+  PGARC_TRY(loadArgTypeNames(ctx, all));
   PGARC_TRY(loadFuncDetails(ctx, dumpable));
   PGARC_ASSIGN(auto extDeps, extensionDependencies(ctx, "pg_catalog.pg_proc"));
   for (FuncInfo* f : dumpable)
