@@ -207,6 +207,29 @@ CREATE TABLE "aé" (a text);
 INSERT INTO "aé" VALUES (E'\\xff\xe9');
 COMMENT ON TABLE "aé" IS E'\xe9\\x80';
 )SQL"},
+    {"inheritance_publications_nested_partitions", "", R"SQL(
+CREATE TABLE parent (id int, d date DEFAULT now(), CHECK (id > 0));
+CREATE TABLE child (extra text, CHECK (id < 100)) INHERITS (parent);
+ALTER TABLE child ALTER COLUMN d SET DEFAULT '2020-01-01';
+CREATE DOMAIN intarr AS int[] CHECK (array_length(VALUE, 1) < 5);
+CREATE TABLE uses (a intarr, b int4range[], c int4multirange);
+CREATE PUBLICATION pub1 FOR TABLE parent, child WITH (publish = 'insert');
+CREATE PUBLICATION pub_all FOR ALL TABLES;
+CREATE SEQUENCE s_owned OWNED BY uses.a;
+CREATE TABLE "CamelCase" ("Id" serial, "select" int GENERATED ALWAYS AS ("Id" * 2) STORED);
+CREATE VIEW v1 AS SELECT * FROM "CamelCase";
+CREATE VIEW v2 AS SELECT * FROM v1;
+CREATE OR REPLACE VIEW v1 AS SELECT "Id", "select", 1 AS extra FROM "CamelCase";
+CREATE TABLE lparted (a int, b text) PARTITION BY LIST (a);
+CREATE TABLE lparted_1 PARTITION OF lparted FOR VALUES IN (1, 2) PARTITION BY HASH (b);
+CREATE TABLE lparted_1_h0 PARTITION OF lparted_1 FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE lparted_1_h1 PARTITION OF lparted_1 FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+CREATE INDEX ON lparted (b);
+ALTER TABLE lparted ADD CONSTRAINT lp_uq UNIQUE (a, b);
+CREATE TABLE fkto (a int, b text, FOREIGN KEY (a, b) REFERENCES lparted (a, b));
+INSERT INTO lparted VALUES (1, 'x'), (2, 'y');
+INSERT INTO fkto VALUES (1, 'x');
+)SQL"},
     {"pgbench", "", "@pgbench"},
 };
 
