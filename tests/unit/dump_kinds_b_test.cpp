@@ -123,16 +123,15 @@ TEST(DumpKindsBOperator, SortsPrefixBeforeInfix) {
 
 TEST(DumpKindsBDefaultAcl, PrefixedCommandsMatchPgDump15) {
   Quoter q;
-  auto sql = buildAclCommands(q, "", "", "", "SEQUENCES", "{r2=U*/\"kinds B role\"}", "{}", "kinds B role",
+  auto sql = buildAclCommands(q, "", "", "", "SEQUENCES", "{\"r2=U*/\\\"kinds B role\\\"\"}", "{}", "kinds B role",
                               "ALTER DEFAULT PRIVILEGES FOR ROLE \"kinds B role\" IN SCHEMA \"St sch\" ");
   ASSERT_TRUE(sql);
   EXPECT_EQ(*sql, "ALTER DEFAULT PRIVILEGES FOR ROLE \"kinds B role\" IN SCHEMA \"St sch\" GRANT USAGE ON SEQUENCES  "
                   "TO r2 WITH GRANT OPTION;\n");
-  sql = buildAclCommands(q, "", "", "", "FUNCTIONS", "{\"kinds B role\"=X/\"kinds B role\"}",
-                         "{=X/\"kinds B role\",\"kinds B role\"=X/\"kinds B role\"}", "kinds B role",
-                         "ALTER DEFAULT PRIVILEGES FOR ROLE \"kinds B role\" ");
+  sql = buildAclCommands(q, "", "", "", "FUNCTIONS", "{r2=X/r2}", "{=X/r2,r2=X/r2}", "r2",
+                         "ALTER DEFAULT PRIVILEGES FOR ROLE r2 ");
   ASSERT_TRUE(sql);
-  EXPECT_EQ(*sql, "ALTER DEFAULT PRIVILEGES FOR ROLE \"kinds B role\" REVOKE ALL ON FUNCTIONS  FROM PUBLIC;\n");
+  EXPECT_EQ(*sql, "ALTER DEFAULT PRIVILEGES FOR ROLE r2 REVOKE ALL ON FUNCTIONS  FROM PUBLIC;\n");
   sql = buildAclCommands(q, "", "", "", "TABLES", "{postgres=arwdDxt/postgres,r2=aw/postgres}", "{}", "postgres",
                          "ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA \"St sch\" ");
   ASSERT_TRUE(sql);
