@@ -238,6 +238,7 @@ Status writeOutput(const DumpPlan& plan, const DumpOptions& o, const ObjectStore
                    const InfoLog& info) {
   BuiltToc built = buildToc(plan, o, store, created);
   const std::string path = o.file.value_or("-");
+  PGARC_ASSIGN(std::optional<std::string> manifestPath, manifestTarget(o, path));
   if (o.format == ArchiveKind::Plain) {
     std::unique_ptr<OutputStream> out;
     if (path == "-") {
@@ -262,7 +263,6 @@ Status writeOutput(const DumpPlan& plan, const DumpOptions& o, const ObjectStore
                              : CompressionSpec{CompressionAlgorithm::Gzip, level, false};
   built.toc.header.compressionLevel = level;
   built.toc.header.compression = w.compression.algorithm;
-  PGARC_ASSIGN(std::optional<std::string> manifestPath, manifestTarget(o, path));
   PGARC_ASSIGN(auto writer, createManifestedWriter(path, w, manifestPath));
   PGARC_TRY(writer->begin(built.toc));
   for (size_t i = 0; i < built.toc.entries.size(); i++) {
