@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "dump/options.hpp"
+#include "inspect/convert_options.hpp"
 
 namespace pgarc::dump {
 
@@ -25,8 +26,7 @@ enum LongOnly {
   kLockWaitTimeout, kNoComments, kNoPublications, kNoSecurityLabels, kNoSubscriptions, kNoSync,
   kNoTableAccessMethod, kNoTablespaces, kNoToastCompression, kNoUnloggedTableData, kOnConflictDoNothing,
   kQuoteAllIdentifiers, kRestrictKey, kRole, kRowsPerInsert, kSection, kSerializableDeferrable, kSnapshot,
-  kStrictNames, kUseSetSessionAuthorization, kNoSynchronizedSnapshots,
-  kNoManifest, kManifest
+  kStrictNames, kUseSetSessionAuthorization, kNoSynchronizedSnapshots, kArchiveVersion, kTargetPgRestore
 };
 
 constexpr LongOption kLongOptions[] = {
@@ -89,12 +89,12 @@ constexpr LongOption kLongOptions[] = {
     {"no-toast-compression", Arg::None, kNoToastCompression},
     {"no-unlogged-table-data", Arg::None, kNoUnloggedTableData},
     {"no-sync", Arg::None, kNoSync},
-    {"no-manifest", Arg::None, kNoManifest},
-    {"manifest", Arg::Required, kManifest},
     {"on-conflict-do-nothing", Arg::None, kOnConflictDoNothing},
     {"rows-per-insert", Arg::Required, kRowsPerInsert},
     {"include-foreign-data", Arg::Required, kIncludeForeignData},
     {"restrict-key", Arg::Required, kRestrictKey},
+    {"archive-version", Arg::Required, kArchiveVersion},
+    {"target-pg-restore", Arg::Required, kTargetPgRestore},
 };
 
 constexpr std::string_view kShortOptions = "abBcCd:e:E:f:F:h:j:n:N:Op:RsS:t:T:U:vwWxZ:";
@@ -166,8 +166,12 @@ Status applyOption(ParsedCommandLine& p, int id, const std::string& value) {
     case 'W': o.forcePassword = true; break;
     case 'x': o.noPrivileges = true; break;
     case 'Z': {
-      PGARC_ASSIGN(int level, parseIntOption(value, "-Z/--compress", 0, 9));
-      o.compressLevel = level;
+      // pg_dump 15's bare level or pg_dump 16's METHOD[:DETAIL].
+      PGARC_ASSIGN(CompressionSpec spec, parseCompressionSpec(value));
+      o.compression = spec;
+      if (spec.algorithm == CompressionAlgorithm::None) o.compressLevel = 0;
+      else if (spec.algorithm == CompressionAlgorithm::Gzip) o.compressLevel = spec.level;
+      else o.compressLevel.reset();
       break;
     }
     case '?': p.action = ParsedCommandLine::Action::Help; break;
@@ -196,8 +200,6 @@ Status applyOption(ParsedCommandLine& p, int id, const std::string& value) {
     case kNoSecurityLabels: o.noSecurityLabels = true; break;
     case kNoSubscriptions: o.noSubscriptions = true; break;
     case kNoSync: o.noSync = true; break;
-    case kNoManifest: o.noManifest = true; break;
-    case kManifest: o.manifestFile = value; break;
     case kNoSynchronizedSnapshots: break;
     case kNoTableAccessMethod: o.noTableAccessMethod = true; break;
     case kNoTablespaces: o.noTablespaces = true; break;
@@ -221,6 +223,18 @@ Status applyOption(ParsedCommandLine& p, int id, const std::string& value) {
     case kSnapshot: o.snapshot = value; break;
     case kStrictNames: o.strictNames = true; break;
     case kUseSetSessionAuthorization: o.useSetSessionAuthorization = true; break;
+    case kArchiveVersion: {
+      PGARC_ASSIGN(o.archiveVersion, parseArchiveVersion(value));
+      break;
+    }
+    case kTargetPgRestore: {
+      // The newest archive version each pg_restore reads.
+      if (value == "15") o.archiveVersion = ArchiveVersion{1, 14, 0};
+      else if (value == "16") o.archiveVersion = ArchiveVersion{1, 15, 0};
+      else if (value == "17" || value == "18") o.archiveVersion = ArchiveVersion{1, 16, 0};
+      else return usageError("invalid value \"" + value + "\" for option --target-pg-restore, expected 15, 16, 17 or 18");
+      break;
+    }
     default: return usageError("unhandled option");
   }
   return {};
@@ -238,9 +252,17 @@ Status checkOptions(DumpOptions& o) {
   if (o.columnInserts && o.rowsPerInsert == 0) o.rowsPerInsert = 1;
   if (o.onConflictDoNothing && o.rowsPerInsert == 0)
     return makeError("option --on-conflict-do-nothing requires option --inserts, --rows-per-insert, or --column-inserts");
-  if (o.compressLevel && *o.compressLevel != 0 && o.format == ArchiveKind::Tar)
+  if (o.compression && o.compression->algorithm != CompressionAlgorithm::None && o.format == ArchiveKind::Tar)
     return makeError("compression is not supported by tar archive format");
-  if (o.jobs > 1 && o.format != ArchiveKind::Directory)
+  // Plain output is a compressed file, not an archive: no version applies.
+  if (o.compression && o.format != ArchiveKind::Plain && (o.compression->algorithm == CompressionAlgorithm::Lz4 ||
+                        o.compression->algorithm == CompressionAlgorithm::Zstd) &&
+      !o.archiveVersion.atLeast(1, 15))
+    return makeError(std::string("compression method ") + compressionName(o.compression->algorithm) +
+                     " requires archive version 1.15 or later (pg_restore 16 or later), found " +
+                     std::to_string(o.archiveVersion.major) + "." + std::to_string(o.archiveVersion.minor) + "; use --archive-version=1.15 or --target-pg-restore=16");
+  // Beyond pg_dump: custom format dumps in parallel into one file too.
+  if (o.jobs > 1 && o.format != ArchiveKind::Directory && o.format != ArchiveKind::Custom)
     return makeError("parallel backup only supported by the directory format");
   return {};
 }
@@ -367,11 +389,14 @@ General options:
   -j, --jobs=NUM               use this many parallel jobs to dump
   -v, --verbose                verbose mode
   -V, --version                output version information, then exit
-  -Z, --compress=0-9           compression level for compressed formats
+  -Z, --compress=0-9|METHOD[:DETAIL]
+                               compress as given (none, gzip, lz4, zstd)
+  --archive-version=1.14|1.15|1.16
+                               archive version to write (default 1.14)
+  --target-pg-restore=15|16|17|18
+                               write the archive version this pg_restore reads
   --lock-wait-timeout=TIMEOUT  fail after waiting TIMEOUT for a table lock
   --no-sync                    do not wait for changes to be written safely to disk
-  --manifest=FILE              write the pgarc manifest (checksums) to FILE
-  --no-manifest                do not write the pgarc manifest
   -?, --help                   show this help, then exit
 
 Options controlling the output content:

@@ -17,11 +17,11 @@ struct DumpOptions {
   ArchiveKind format = ArchiveKind::Plain;  // -F
   int jobs = 1;                             // -j
   bool verbose = false;                     // -v
-  std::optional<int> compressLevel;         // -Z 0..9; unset = format default
+  std::optional<int> compressLevel;         // -Z 0..9 (pg_dump 15 spelling); unset = format default
+  std::optional<CompressionSpec> compression;  // -Z in either spelling; unset = format default
+  ArchiveVersion archiveVersion{1, 14, 0};  // --archive-version / --target-pg-restore
   std::optional<std::string> lockWaitTimeout;
   bool noSync = false;
-  bool noManifest = false;                  // --no-manifest
-  std::optional<std::string> manifestFile;  // --manifest=FILE (pgarc verify's checksums)
 
   // Output content
   bool dataOnly = false;                    // -a
