@@ -12,7 +12,23 @@
 namespace pgarc {
 
 std::string Error::describe() const {
-  std::string s = message;
+  // One line, always: quoted archive text may carry newlines or control bytes.
+  std::string s;
+  s.reserve(message.size());
+  for (unsigned char c : message) {
+    if (c == '\n') {
+      s += "\\n";
+    } else if (c == '\r') {
+      s += "\\r";
+    } else if (c < 0x20 && c != '\t') {
+      static const char hex[] = "0123456789abcdef";
+      s += "\\x";
+      s += hex[c >> 4];
+      s += hex[c & 15];
+    } else {
+      s += static_cast<char>(c);
+    }
+  }
   if (dumpId) s += " (TOC entry " + std::to_string(*dumpId) + ")";
   if (offset) s += " at offset " + std::to_string(*offset);
   if (!file.empty()) s += (offset ? " in " : " in file ") + file;
@@ -162,8 +178,8 @@ class NonSeekableInput : public InputStream {
 
 class FdOutput : public OutputStream {
  public:
-  FdOutput(int fd, std::string finalName, std::string tmpName)
-      : fd_(fd), name_(std::move(finalName)), tmp_(std::move(tmpName)) {
+  FdOutput(int fd, std::string finalName, std::string tmpName, bool closeAtEnd = false)
+      : fd_(fd), name_(std::move(finalName)), tmp_(std::move(tmpName)), closeAtEnd_(closeAtEnd) {
     struct stat st {};
     seekable_ = fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) &&
                 ::lseek(fd_, 0, SEEK_CUR) >= 0;
@@ -176,6 +192,8 @@ class FdOutput : public OutputStream {
     if (!tmp_.empty()) {
       if (fd_ >= 0) ::close(fd_);
       if (!committed_) ::unlink(tmp_.c_str());
+    } else if (closeAtEnd_ && fd_ >= 0) {
+      ::close(fd_);
     }
   }
   Status write(std::string_view data) override {
@@ -226,7 +244,8 @@ class FdOutput : public OutputStream {
   }
   int fd_;
   std::string name_;
-  std::string tmp_;  // empty for stdout
+  std::string tmp_;  // empty for stdout and devices
+  bool closeAtEnd_ = false;
   bool seekable_ = false;
   bool committed_ = false;
   uint64_t pos_ = 0;
@@ -252,6 +271,14 @@ std::unique_ptr<InputStream> nonSeekable(std::unique_ptr<InputStream> in) {
 
 Result<std::unique_ptr<OutputStream>> createOutputFile(const std::string& path) {
   if (path == "-") return openStdout();
+  // A device or pipe (/dev/null, a FIFO) is written in place: renaming a
+  // temporary file over it would replace the device with a regular file.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return systemError("open output file", path);
+    return std::unique_ptr<OutputStream>(new FdOutput(fd, path, "", true));
+  }
   std::random_device rd;
   std::string tmp = path + ".tmp-" + std::to_string(rd() % 1000000);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);

@@ -178,6 +178,19 @@ class TarReader : public ArchiveReader {
     return &m;
   }
 
+  // pg_restore reads a tar archive strictly forward, even from a file, so a
+  // restore order that needs an earlier member (a reordered -L list) fails
+  // there; refuse it the same way rather than print a script it would not.
+  Status refuseBackwards(const Member& m) {
+    if (lastMember_ && m.headerPos < lastMember_->headerPos) {
+      return Error{"restoring data out of order is not supported in this archive format: \"" + m.header.name +
+                       "\" is required, but comes before \"" + lastMember_->header.name + "\" in the archive file.",
+                   path_, {}, {}};
+    }
+    lastMember_ = &m;
+    return {};
+  }
+
   // Forward-only input: the next member, whatever its name.
   Result<std::optional<Member>> advance() { return nextHeader(); }
 
@@ -210,6 +223,7 @@ class TarReader : public ArchiveReader {
     auto forward = [&](std::string_view d) { return sink.data(d); };
     if (indexed_) {
       PGARC_ASSIGN(const Member* m, seekTo(*entry.filename));
+      PGARC_TRY(refuseBackwards(*m));
       return streamMember(*m, forward);
     }
     PGARC_ASSIGN(Member m, forwardTo(*entry.filename));
@@ -226,6 +240,7 @@ class TarReader : public ArchiveReader {
   Status readBlobsIndexed(const TocEntry& entry, BlobSink& sink) {
     std::string indexName = blobIndexName(toc_.header.version, entry.dumpId);
     PGARC_ASSIGN(const Member* index, seekTo(indexName));
+    PGARC_TRY(refuseBackwards(*index));
     PGARC_ASSIGN(std::string text, memberText(*index));
     PGARC_ASSIGN(auto lines, parseBlobIndex(text, path_ + ":" + indexName));
     for (const auto& line : lines) {
@@ -280,6 +295,7 @@ class TarReader : public ArchiveReader {
   std::vector<Member> members_;
   std::map<std::string, size_t> byName_;
   std::set<std::string> passed_;
+  const Member* lastMember_ = nullptr;  // furthest data member read (indexed mode)
 };
 
 }  // namespace
