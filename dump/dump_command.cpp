@@ -45,7 +45,26 @@ Result<int> runDump(const std::vector<std::string>& args) {
   Quoter quote(o.quoteAllIdentifiers, conn->parameter("standard_conforming_strings") == "on");
   ObjectStore store;
   PGARC_ASSIGN(DumpPlan plan, buildDumpPlan(*conn, o, quote, store, info));
-  PGARC_TRY(writeOutput(plan, o, store, created, info));
+  if (o.jobs > 1 && (o.format == ArchiveKind::Directory || o.format == ArchiveKind::Custom)) {
+    // Workers read in the leader's snapshot, as pg_dump's do.
+    std::string snapshotId;
+    if (o.snapshot) {
+      snapshotId = *o.snapshot;
+    } else {
+      PGARC_ASSIGN(QueryResult r, conn->query("SELECT pg_catalog.pg_export_snapshot()"));
+      snapshotId = std::string(r.get(0, 0));
+    }
+    ConnectionFactory workers = [&params, &o, snapshotId]() -> Result<std::unique_ptr<Connection>> {
+      PGARC_ASSIGN(auto c, Connection::open(params));
+      DumpOptions wo = o;
+      wo.snapshot = snapshotId;
+      PGARC_TRY(setupSession(*c, wo));
+      return c;
+    };
+    PGARC_TRY(writeOutput(plan, o, store, created, info, &workers));
+  } else {
+    PGARC_TRY(writeOutput(plan, o, store, created, info));
+  }
   (void)conn->exec("COMMIT");
   return 0;
 }

@@ -68,6 +68,11 @@ class BlobOutput {
 
 using TableDataProducer = std::function<Status(ChunkSink&)>;
 using BlobsProducer = std::function<Status(BlobOutput&)>;
+// The same table data read through a given connection (parallel dumps: a
+// worker connection on the leader's exported snapshot).
+using TableDataOnProducer = std::function<Status(Connection&, ChunkSink&)>;
+// Only the given large objects (archive version 1.16 writes them in groups).
+using BlobsOfProducer = std::function<Status(const std::vector<uint32_t>&, BlobOutput&)>;
 
 // One TOC entry as a kind describes it (pg_dump's ArchiveEntry arguments).
 struct EntrySpec {
@@ -86,6 +91,9 @@ struct EntrySpec {
   std::vector<DumpId> deps;
   TableDataProducer tableData;  // set for TABLE DATA entries
   BlobsProducer blobs;          // set for the BLOBS entry
+  TableDataOnProducer tableDataOn;  // with tableData, for parallel dumps
+  int64_t dataSize = 0;             // relpages, to dump the largest tables first
+  BlobsOfProducer blobsOf;          // with blobs
 };
 
 // A pg_description or pg_seclabel row.

@@ -26,7 +26,8 @@ enum LongOnly {
   kLockWaitTimeout, kNoComments, kNoPublications, kNoSecurityLabels, kNoSubscriptions, kNoSync,
   kNoTableAccessMethod, kNoTablespaces, kNoToastCompression, kNoUnloggedTableData, kOnConflictDoNothing,
   kQuoteAllIdentifiers, kRestrictKey, kRole, kRowsPerInsert, kSection, kSerializableDeferrable, kSnapshot,
-  kStrictNames, kUseSetSessionAuthorization, kNoSynchronizedSnapshots, kArchiveVersion, kTargetPgRestore
+  kStrictNames, kUseSetSessionAuthorization, kNoSynchronizedSnapshots, kArchiveVersion, kTargetPgRestore,
+  kNoManifest, kManifest
 };
 
 constexpr LongOption kLongOptions[] = {
@@ -89,6 +90,8 @@ constexpr LongOption kLongOptions[] = {
     {"no-toast-compression", Arg::None, kNoToastCompression},
     {"no-unlogged-table-data", Arg::None, kNoUnloggedTableData},
     {"no-sync", Arg::None, kNoSync},
+    {"no-manifest", Arg::None, kNoManifest},
+    {"manifest", Arg::Required, kManifest},
     {"on-conflict-do-nothing", Arg::None, kOnConflictDoNothing},
     {"rows-per-insert", Arg::Required, kRowsPerInsert},
     {"include-foreign-data", Arg::Required, kIncludeForeignData},
@@ -200,6 +203,8 @@ Status applyOption(ParsedCommandLine& p, int id, const std::string& value) {
     case kNoSecurityLabels: o.noSecurityLabels = true; break;
     case kNoSubscriptions: o.noSubscriptions = true; break;
     case kNoSync: o.noSync = true; break;
+    case kNoManifest: o.noManifest = true; break;
+    case kManifest: o.manifestFile = value; break;
     case kNoSynchronizedSnapshots: break;
     case kNoTableAccessMethod: o.noTableAccessMethod = true; break;
     case kNoTablespaces: o.noTablespaces = true; break;
@@ -397,6 +402,8 @@ General options:
                                write the archive version this pg_restore reads
   --lock-wait-timeout=TIMEOUT  fail after waiting TIMEOUT for a table lock
   --no-sync                    do not wait for changes to be written safely to disk
+  --manifest=FILE              write the pgarc manifest (checksums) to FILE
+  --no-manifest                do not write the pgarc manifest
   -?, --help                   show this help, then exit
 
 Options controlling the output content:

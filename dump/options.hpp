@@ -22,6 +22,8 @@ struct DumpOptions {
   ArchiveVersion archiveVersion{1, 14, 0};  // --archive-version / --target-pg-restore
   std::optional<std::string> lockWaitTimeout;
   bool noSync = false;
+  bool noManifest = false;                  // --no-manifest
+  std::optional<std::string> manifestFile;  // --manifest=FILE (pgarc verify's checksums)
 
   // Output content
   bool dataOnly = false;                    // -a

@@ -1,5 +1,8 @@
 #include "dump/output.hpp"
 
+#include <cstdlib>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "dump/manifest_writer.hpp"
@@ -7,6 +10,7 @@
 #include "format/codec.hpp"
 #include "format/io.hpp"
 #include "format/script_renderer.hpp"
+#include "inspect/blob_grouping.hpp"
 
 namespace pgarc::dump {
 
@@ -131,13 +135,12 @@ class InnerSink : public ByteSink {
   OutputStream& o_;
 };
 
-// Plain output compressed with -Z: a gzip file, as pg_dump writes it.
+// Plain output compressed with -Z: a gzip (lz4, zstd) file, as pg_dump writes it.
 class GzipOutput : public OutputStream {
  public:
-  static Result<std::unique_ptr<GzipOutput>> create(std::unique_ptr<OutputStream> inner, int level) {
+  static Result<std::unique_ptr<GzipOutput>> create(std::unique_ptr<OutputStream> inner, const CompressionSpec& spec) {
     auto out = std::unique_ptr<GzipOutput>(new GzipOutput(std::move(inner)));
-    PGARC_ASSIGN(out->comp_, makeCompressor(CompressionSpec{CompressionAlgorithm::Gzip, level, false},
-                                            CodecContainer::File, out->sink_));
+    PGARC_ASSIGN(out->comp_, makeCompressor(spec, CodecContainer::File, out->sink_));
     return out;
   }
   Status write(std::string_view data) override {
@@ -234,10 +237,84 @@ BuiltToc buildToc(const DumpPlan& plan, const DumpOptions& o, const ObjectStore&
   return out;
 }
 
+namespace {
+
+CompressionSpec effectiveCompression(const DumpOptions& o) {
+  if (o.compression) return *o.compression;
+  if (o.format == ArchiveKind::Tar || o.format == ArchiveKind::Plain) return CompressionSpec{};
+  return CompressionSpec{CompressionAlgorithm::Gzip, -1, false};
+}
+
+// Archive version 1.16: large objects grouped (BLOB METADATA + BLOBS per
+// group) and relkind in relation entries, as pg_dump 17 writes them. The
+// specs follow their entries; `blobOids` gives each grouped BLOBS entry its objects.
+Status applyArchiveVersion(BuiltToc& built, ArchiveVersion version, const ObjectStore& store,
+                           std::vector<std::optional<std::vector<uint32_t>>>& blobOids) {
+  blobOids.assign(built.toc.entries.size(), std::nullopt);
+  if (!version.atLeast(1, 15)) return {};
+  std::map<int, const EntrySpec*> specById;
+  for (size_t i = 0; i < built.toc.entries.size(); i++) specById[built.toc.entries[i].dumpId] = built.specs[i];
+  PGARC_ASSIGN(ConversionPlan plan, planConversion(built.toc, version));
+  built.toc = std::move(plan.toc);
+  built.specs.assign(built.toc.entries.size(), nullptr);
+  blobOids.assign(built.toc.entries.size(), std::nullopt);
+  for (size_t i = 0; i < built.toc.entries.size(); i++) {
+    TocEntry& e = built.toc.entries[i];
+    auto d = plan.data.find(e.dumpId);
+    int sourceId = e.dumpId;
+    if (d != plan.data.end() && !d->second.sourceIds.empty()) {
+      sourceId = d->second.sourceIds.front();
+      blobOids[i] = d->second.oids;
+    }
+    auto s = specById.find(sourceId);
+    if (s != specById.end()) built.specs[i] = s->second;
+    if (version.atLeast(1, 16) && e.relkind != 0) {
+      // The catalog knows better than the entry's desc (partitioned tables, views).
+      const DumpableObject* obj = store.byDumpId(e.dumpId);
+      if (obj && obj->type == ObjectType::Table) e.relkind = static_cast<const TableInfo*>(obj)->relkind;
+    }
+  }
+  return {};
+}
+
+Status writeEntryData(ArchiveWriter& writer, const TocEntry& entry, const EntrySpec& spec,
+                      const std::optional<std::vector<uint32_t>>& oids, const InfoLog& info) {
+  if (spec.tableData) {
+    if (info) info("dumping contents of table \"" + (spec.namespace_ ? *spec.namespace_ + "." : "") + spec.tag + "\"");
+    PGARC_ASSIGN(auto stream, writer.openTableData(entry.dumpId));
+    StreamChunkSink sink(*stream);
+    Status st = spec.tableData(sink);
+    if (!st.ok()) return std::move(st).error().withDumpId(entry.dumpId);
+    return stream->close();
+  }
+  if (spec.blobs) {
+    if (info) info("saving large objects");
+    PGARC_ASSIGN(auto stream, writer.openBlobs(entry.dumpId));
+    StreamBlobOutput sink(*stream);
+    Status st = oids && spec.blobsOf ? spec.blobsOf(*oids, sink) : spec.blobs(sink);
+    if (!st.ok()) return std::move(st).error().withDumpId(entry.dumpId);
+    return stream->close();
+  }
+  return {};
+}
+
+std::string spoolDirFor(const std::string& path) {
+  if (path != "-") {
+    size_t slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+  }
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp && *tmp ? tmp : "/tmp";
+}
+
+}  // namespace
+
 Status writeOutput(const DumpPlan& plan, const DumpOptions& o, const ObjectStore& store, const std::tm& created,
-                   const InfoLog& info) {
+                   const InfoLog& info, const ConnectionFactory* workers) {
   BuiltToc built = buildToc(plan, o, store, created);
   const std::string path = o.file.value_or("-");
+  const CompressionSpec compression = effectiveCompression(o);
   PGARC_ASSIGN(std::optional<std::string> manifestPath, manifestTarget(o, path));
   if (o.format == ArchiveKind::Plain) {
     std::unique_ptr<OutputStream> out;
@@ -246,8 +323,8 @@ Status writeOutput(const DumpPlan& plan, const DumpOptions& o, const ObjectStore
     } else {
       PGARC_ASSIGN(out, createOutputFile(path));
     }
-    if (o.compressLevel && *o.compressLevel > 0) {
-      PGARC_ASSIGN(auto gz, GzipOutput::create(std::move(out), *o.compressLevel));
+    if (compression.algorithm != CompressionAlgorithm::None) {
+      PGARC_ASSIGN(auto gz, GzipOutput::create(std::move(out), compression));
       out = std::move(gz);
     }
     LiveDataSource source(built, info);
@@ -256,32 +333,34 @@ Status writeOutput(const DumpPlan& plan, const DumpOptions& o, const ObjectStore
   }
   if (o.format == ArchiveKind::Directory && path == "-")
     return makeError("no output directory specified");
+  std::vector<std::optional<std::vector<uint32_t>>> blobOids;
+  PGARC_TRY(applyArchiveVersion(built, o.archiveVersion, store, blobOids));  // from the 1.14 TOC buildToc makes
+  built.toc.header.version = o.archiveVersion;
   WriterOptions w;
   w.kind = o.format;
-  int level = o.compressLevel.value_or(o.format == ArchiveKind::Tar ? 0 : -1);
-  w.compression = level == 0 ? CompressionSpec{CompressionAlgorithm::None, 0, false}
-                             : CompressionSpec{CompressionAlgorithm::Gzip, level, false};
-  built.toc.header.compressionLevel = level;
-  built.toc.header.compression = w.compression.algorithm;
+  w.compression = compression;
+  built.toc.header.compressionLevel = compression.algorithm == CompressionAlgorithm::None ? 0 : compression.level;
+  built.toc.header.compression = compression.algorithm;
   PGARC_ASSIGN(auto writer, createManifestedWriter(path, w, manifestPath));
   PGARC_TRY(writer->begin(built.toc));
-  for (size_t i = 0; i < built.toc.entries.size(); i++) {
-    const EntrySpec* spec = built.specs[i];
-    const TocEntry& entry = built.toc.entries[i];
-    if (spec->tableData) {
-      if (info) info("dumping contents of table \"" + (spec->namespace_ ? *spec->namespace_ + "." : "") + spec->tag + "\"");
-      PGARC_ASSIGN(auto stream, writer->openTableData(entry.dumpId));
-      StreamChunkSink sink(*stream);
-      Status st = spec->tableData(sink);
-      if (!st.ok()) return std::move(st).error().withDumpId(entry.dumpId);
-      PGARC_TRY(stream->close());
-    } else if (spec->blobs) {
-      if (info) info("saving large objects");
-      PGARC_ASSIGN(auto stream, writer->openBlobs(entry.dumpId));
-      StreamBlobOutput sink(*stream);
-      Status st = spec->blobs(sink);
-      if (!st.ok()) return std::move(st).error().withDumpId(entry.dumpId);
-      PGARC_TRY(stream->close());
+  auto onLeader = [&](size_t i) -> Status {
+    if (!built.specs[i]) return Error{"no data producer for a TOC entry with data", "", std::nullopt, built.toc.entries[i].dumpId};
+    return writeEntryData(*writer, built.toc.entries[i], *built.specs[i], blobOids[i], info);
+  };
+  if (o.jobs > 1 && workers && (o.format == ArchiveKind::Directory || o.format == ArchiveKind::Custom)) {
+    ParallelDataPlan p;
+    p.kind = o.format;
+    p.compression = compression;
+    p.jobs = o.jobs;
+    p.spoolDir = spoolDirFor(path);
+    p.toc = &built.toc;
+    p.specs = &built.specs;
+    p.writeOnLeader = onLeader;
+    PGARC_TRY(writeDataParallel(*writer, p, *workers, info));
+  } else {
+    for (size_t i = 0; i < built.toc.entries.size(); i++) {
+      if (!built.specs[i]) continue;
+      PGARC_TRY(writeEntryData(*writer, built.toc.entries[i], *built.specs[i], blobOids[i], info));
     }
   }
   return writer->finish();

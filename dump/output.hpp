@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "dump/catalog.hpp"
+#include "dump/parallel.hpp"
 #include "format/archive.hpp"
 
 namespace pgarc::dump {
@@ -17,7 +18,9 @@ struct BuiltToc {
 };
 BuiltToc buildToc(const DumpPlan& plan, const DumpOptions& options, const ObjectStore& store, const std::tm& created);
 
+// `workers` opens the connections of a parallel dump (-j N > 1, custom or
+// directory format); without it the leader's connection dumps everything.
 Status writeOutput(const DumpPlan& plan, const DumpOptions& options, const ObjectStore& store, const std::tm& created,
-                   const InfoLog& info);
+                   const InfoLog& info, const ConnectionFactory* workers = nullptr);
 
 }  // namespace pgarc::dump

@@ -45,6 +45,13 @@ class ArchiveWriter {
   virtual Status begin(const ArchiveToc& toc) = 0;
   virtual Result<std::unique_ptr<DataStream>> openTableData(int dumpId) = 0;
   virtual Result<std::unique_ptr<BlobStream>> openBlobs(int dumpId) = 0;
+  // Custom format only: the table data of `dumpId` as bytes already compressed
+  // with the writer's compression (CodecContainer::Stream, e.g. on another
+  // thread); write() stores them as chunks, close() ends the block. Lets a
+  // parallel dump compress tables concurrently and still write in TOC order.
+  virtual Result<std::unique_ptr<DataStream>> openPrecompressedTableData(int dumpId) {
+    return Error{"this archive format does not take precompressed table data", "", std::nullopt, dumpId};
+  }
   // Completes the archive; until this succeeds, nothing at the target path
   // looks like a complete archive.
   virtual Status finish() = 0;

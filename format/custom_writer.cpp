@@ -98,6 +98,7 @@ class CustomWriter : public ArchiveWriter {
 
   Result<std::unique_ptr<DataStream>> openTableData(int dumpId) override;
   Result<std::unique_ptr<BlobStream>> openBlobs(int dumpId) override;
+  Result<std::unique_ptr<DataStream>> openPrecompressedTableData(int dumpId) override;
 
   Status finish() override {
     if (state_ == State::Fresh) return fail("finish called before begin");
@@ -266,6 +267,24 @@ Result<std::unique_ptr<DataStream>> CustomWriter::openTableData(int dumpId) {
     return std::move(comp).error().withDumpId(dumpId);
   }
   return std::unique_ptr<DataStream>(std::make_unique<CustomDataStream>(*this, std::move(framer), std::move(comp).value()));
+}
+
+// Passes already-compressed bytes to the chunk framer unchanged.
+class PassThroughCompressor : public Compressor {
+ public:
+  explicit PassThroughCompressor(ByteSink& out) : out_(out) {}
+  Status write(std::string_view compressed) override { return out_.write(compressed); }
+  Status finish() override { return {}; }
+
+ private:
+  ByteSink& out_;
+};
+
+Result<std::unique_ptr<DataStream>> CustomWriter::openPrecompressedTableData(int dumpId) {
+  PGARC_TRY(startBlock(dumpId, custom::kBlockData));
+  auto framer = std::make_unique<ChunkFramer>(*out_, toc_.header);
+  auto comp = std::make_unique<PassThroughCompressor>(*framer);
+  return std::unique_ptr<DataStream>(std::make_unique<CustomDataStream>(*this, std::move(framer), std::move(comp)));
 }
 
 Result<std::unique_ptr<BlobStream>> CustomWriter::openBlobs(int dumpId) {

@@ -177,13 +177,22 @@ Status writeBlobBytes(BlobOutput& out, std::string_view data) {
 // All large objects, in oid order, many per round trip (pg_dump 15 opens,
 // reads and closes each one separately). Objects larger than the first chunk
 // are completed with further lo_get calls; memory is bounded per batch.
-Status blobsData(Connection& conn, BlobOutput& out) {
+// With `only`, just those objects (a 1.16 BLOBS group).
+Status blobsData(Connection& conn, BlobOutput& out, const std::vector<uint32_t>* only) {
   uint32_t after = 0;
   bool first = true;
+  std::string onlyList;
+  if (only) {
+    if (only->empty()) return {};
+    onlyList = "'{";
+    for (size_t i = 0; i < only->size(); i++) onlyList += (i ? "," : "") + std::to_string((*only)[i]);
+    onlyList += "}'::pg_catalog.oid[]";
+  }
   for (;;) {
     std::string sql = "SELECT oid, pg_catalog.lo_get(oid, 0, " + std::to_string(kFirstChunk + 1) +
-                      ") FROM pg_catalog.pg_largeobject_metadata";
-    if (!first) sql += " WHERE oid > '" + std::to_string(after) + "'::pg_catalog.oid";
+                      ") FROM pg_catalog.pg_largeobject_metadata WHERE true";
+    if (only) sql += " AND oid = ANY(" + onlyList + ")";
+    if (!first) sql += " AND oid > '" + std::to_string(after) + "'::pg_catalog.oid";
     sql += " ORDER BY 1 LIMIT " + std::to_string(kBlobBatch);
     first = false;
     PGARC_ASSIGN(QueryResult r, conn.query(sql));
@@ -252,11 +261,15 @@ Status dumpTableData(EmitContext& ctx, DumpableObject& obj) {
   const DumpOptions* opts = &ctx.options;
   const TableInfo* tp = &t;
   std::string filter = td.filtercond;
-  e.tableData = [conn, q, opts, tp, filter](ChunkSink& out) -> Status {
-    if (!conn) return makeError("no connection for table data");
-    if (opts->useInserts()) return insertData(*conn, *q, *opts, *tp, filter, out);
-    return copyData(*conn, *q, *tp, filter, out);
+  e.tableDataOn = [q, opts, tp, filter](Connection& c, ChunkSink& out) -> Status {
+    if (opts->useInserts()) return insertData(c, *q, *opts, *tp, filter, out);
+    return copyData(c, *q, *tp, filter, out);
   };
+  e.tableData = [conn, on = e.tableDataOn](ChunkSink& out) -> Status {
+    if (!conn) return makeError("no connection for table data");
+    return on(*conn, out);
+  };
+  e.dataSize = t.relpages;
   ctx.add(std::move(e));
   return {};
 }
@@ -312,7 +325,11 @@ Status dumpBlobs(EmitContext& ctx, DumpableObject& obj) {
   Connection* conn = ctx.conn;
   e.blobs = [conn](BlobOutput& out) -> Status {
     if (!conn) return makeError("no connection for large objects");
-    return blobsData(*conn, out);
+    return blobsData(*conn, out, nullptr);
+  };
+  e.blobsOf = [conn](const std::vector<uint32_t>& oids, BlobOutput& out) -> Status {
+    if (!conn) return makeError("no connection for large objects");
+    return blobsData(*conn, out, &oids);
   };
   ctx.add(std::move(e));
   return {};
