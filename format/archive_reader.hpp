@@ -48,6 +48,10 @@ class ArchiveReader : public DataSource {
   virtual std::optional<uint64_t> storedDataSize(const TocEntry&) const { return std::nullopt; }
   // Where the data lives, for listings: "offset 1234", "3362.dat.gz", ...
   virtual std::string dataLocation(const TocEntry&) const { return {}; }
+  // A cheap structural walk of the data area, no decoding: fails when the
+  // archive is visibly truncated. Used by listings, which otherwise read only
+  // the TOC (pg_restore -l happily lists a truncated archive).
+  virtual Status checkDataPresent() { return {}; }
 };
 
 // Detects the format from the path (directory with toc.dat, "PGDMP" magic,

@@ -67,6 +67,38 @@ class CustomReader : public ArchiveReader {
     return {};
   }
 
+  // With offsets, every one must lie inside the file and the last block must
+  // run to its end; without them, every block is walked (chunk headers only).
+  Status checkDataPresent() override {
+    if (!in_->seekable()) return {};
+    PGARC_TRY(usable());
+    std::optional<uint64_t> walkFrom;
+    bool anyUnset = false;
+    auto size = in_->size();
+    for (const auto& e : toc_.entries) {
+      if (!e.hadDumper || e.offsetFlag == OffsetFlag::NoData) continue;
+      if (e.offsetFlag != OffsetFlag::Set) {
+        anyUnset = true;
+        continue;
+      }
+      if (size && e.dataOffset >= *size)
+        return errorAt("data of entry " + std::to_string(e.dumpId) + " lies beyond the end of the file (" +
+                           std::to_string(*size) + " bytes): the archive is truncated",
+                       e.dataOffset, e.dumpId);
+      if (!walkFrom || e.dataOffset > *walkFrom) walkFrom = e.dataOffset;
+    }
+    if (anyUnset || !walkFrom) walkFrom = dataStart_;
+    PGARC_TRY(in_->seek(*walkFrom));
+    for (;;) {
+      PGARC_ASSIGN(BlockHeader bh, readBlockHeader());
+      if (bh.eof) break;
+      if (bh.type != custom::kBlockData && bh.type != custom::kBlockBlobs)
+        return errorAt("unrecognized data block type " + std::to_string(bh.type), bh.position, bh.dumpId);
+      PGARC_TRY(bh.type == custom::kBlockData ? skipChunks(bh.dumpId) : skipBlobList(bh.dumpId));
+    }
+    return in_->seek(scanPos_);
+  }
+
   Status readTableData(const TocEntry& entry, DataSink& sink) override {
     PGARC_TRY(usable());
     PGARC_ASSIGN(BlockHeader bh, locate(entry));

@@ -90,6 +90,7 @@ class FdInput : public InputStream {
       if (n >= buf_.size()) {  // large read: bypass the buffer
         PGARC_ASSIGN(size_t got, rawRead(out, n));
         pos_ += got;
+        bufPos_ = bufLen_ = 0;  // the buffer no longer ends where the file position is
         return got;
       }
       PGARC_ASSIGN(size_t got, rawRead(buf_.data(), buf_.size()));
@@ -107,6 +108,14 @@ class FdInput : public InputStream {
   bool seekable() const override { return seekable_; }
   Status seek(uint64_t pos) override {
     if (!seekable_) return Error{"cannot seek in a non-seekable input", name_, pos_, {}};
+    // Short hops (skipping a chunk) stay inside the buffer instead of
+    // refilling 64 KiB for every 4 KiB chunk.
+    uint64_t bufStart = pos_ - bufPos_;
+    if (pos >= bufStart && pos <= bufStart + bufLen_) {
+      bufPos_ = static_cast<size_t>(pos - bufStart);
+      pos_ = pos;
+      return {};
+    }
     if (::lseek(fd_, static_cast<off_t>(pos), SEEK_SET) < 0) return systemError("seek in", name_);
     pos_ = pos;
     bufPos_ = bufLen_ = 0;

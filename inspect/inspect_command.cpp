@@ -100,6 +100,8 @@ Result<int> runInspect(const std::vector<std::string>& args) {
   switch (o.action) {
     case InspectAction::List:
       PGARC_TRY(renderList(reader->toc(), reader->kind(), o.restore, *out));
+      // Same listing as pg_restore -l, but a truncated archive is not "fine".
+      PGARC_TRY(reader->checkDataPresent());
       break;
     case InspectAction::Script:
       PGARC_TRY(renderScript(reader->toc(), *reader, o.restore, *out));
