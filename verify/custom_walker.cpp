@@ -187,7 +187,24 @@ class CustomWalker {
   bool walkDataBlock(const TocEntry* entry) {
     if (!entry) return walkChunks(entry, [](std::string_view, uint64_t) {});
     EntryStreamCheck check(*entry, toc_->header.compression, CodecContainer::Stream, payload_, report_, file_);
-    bool ok = walkChunks(entry, [&](std::string_view piece, uint64_t at) { check.feed(piece, at); });
+    if (toc_->header.compression != CompressionAlgorithm::None) {
+      bool ok = walkChunks(entry, [&](std::string_view piece, uint64_t at) { check.feed(piece, at); });
+      check.finish(in_.position(), ok);
+      return ok;
+    }
+    // Uncompressed, pg_dump writes one chunk per COPY row: the checks run on
+    // gathered pieces instead (no decoder, so no file offset is lost).
+    std::string gathered;
+    uint64_t gatheredAt = 0;
+    bool ok = walkChunks(entry, [&](std::string_view piece, uint64_t at) {
+      if (gathered.empty()) gatheredAt = at;
+      gathered.append(piece);
+      if (gathered.size() >= kPiece) {
+        check.feed(gathered, gatheredAt);
+        gathered.clear();
+      }
+    });
+    if (!gathered.empty()) check.feed(gathered, gatheredAt);
     check.finish(in_.position(), ok);
     return ok;
   }
