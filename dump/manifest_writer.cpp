@@ -59,6 +59,28 @@ class TeeDataStream : public DataStream {
   Recording& rec_;
 };
 
+// Precompressed table data (parallel custom dump): the plain payload is
+// recovered by decompressing the chunks in memory as they pass.
+class TeePrecompressedStream : public TeeDataStream {
+ public:
+  using TeeDataStream::TeeDataStream;
+  Status init(CompressionAlgorithm algorithm) {
+    PGARC_ASSIGN(decomp_, makeDecompressor(algorithm, CodecContainer::Stream, checker_));
+    return {};
+  }
+  Status write(std::string_view compressed) override {
+    PGARC_TRY(decomp_->write(compressed));
+    return inner_->write(compressed);
+  }
+  Status close() override {
+    PGARC_TRY(decomp_->finish());
+    return TeeDataStream::close();
+  }
+
+ private:
+  std::unique_ptr<Decompressor> decomp_;
+};
+
 class TeeBlobStream : public BlobStream {
  public:
   TeeBlobStream(std::unique_ptr<BlobStream> inner, int dumpId, Recording& rec)
@@ -153,6 +175,13 @@ class ManifestedWriter : public ArchiveWriter {
   Result<std::unique_ptr<BlobStream>> openBlobs(int dumpId) override {
     PGARC_ASSIGN(auto s, inner_->openBlobs(dumpId));
     return std::unique_ptr<BlobStream>(new TeeBlobStream(std::move(s), dumpId, rec_));
+  }
+  Result<std::unique_ptr<DataStream>> openPrecompressedTableData(int dumpId) override {
+    PGARC_ASSIGN(const TocEntry* e, entry(dumpId));
+    PGARC_ASSIGN(auto s, inner_->openPrecompressedTableData(dumpId));
+    auto tee = std::make_unique<TeePrecompressedStream>(std::move(s), *e, encoding_, rec_);
+    PGARC_TRY(tee->init(w_.compression.algorithm));
+    return std::unique_ptr<DataStream>(std::move(tee));
   }
   Status finish() override {
     PGARC_TRY(inner_->finish());
