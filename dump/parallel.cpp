@@ -181,11 +181,15 @@ Status writeDataParallel(ArchiveWriter& writer, const ParallelDataPlan& plan, co
     return {};
   };
 
-  auto dumpToSpool = [&](Connection& conn, const Job& job, Spool& spool) -> Status {
+  // Big tables, and the last tables (when workers would otherwise sit idle;
+  // also catches big tables whose relpages were never computed), get
+  // parallel deflate.
+  auto dumpToSpool = [&](Connection& conn, const Job& job, size_t k, Spool& spool) -> Status {
     const int id = toc.entries[job.index].dumpId;
     std::unique_ptr<Compressor> comp;
-    if (plan.compression.algorithm == CompressionAlgorithm::Gzip && job.spec->dataSize >= kParallelDeflatePages &&
-        plan.jobs > 1) {
+    const bool tail = jobs.size() - k <= static_cast<size_t>(nworkers);
+    if (plan.compression.algorithm == CompressionAlgorithm::Gzip && plan.jobs > 1 &&
+        (job.spec->dataSize >= kParallelDeflatePages || tail)) {
       PGARC_ASSIGN(comp, makeParallelGzipCompressor(plan.compression.level, static_cast<unsigned>(plan.jobs), spool));
     } else {
       PGARC_ASSIGN(comp, makeCompressor(plan.compression, CodecContainer::Stream, spool));
@@ -212,7 +216,7 @@ Status writeDataParallel(ArchiveWriter& writer, const ParallelDataPlan& plan, co
         Status st;
         if (custom) {
           auto spool = std::make_unique<Spool>(plan.spoolDir);
-          st = dumpToSpool(*conn, jobs[k], *spool);
+          st = dumpToSpool(*conn, jobs[k], k, *spool);
           if (st.ok()) {
             std::lock_guard<std::mutex> g(shared.m);
             spools[k] = std::move(spool);
