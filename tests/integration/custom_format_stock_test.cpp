@@ -13,6 +13,7 @@
 #include "format/io.hpp"
 #include "tests/support/pg_server.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/text_compare.hpp"
 
 using namespace pgarc;
 using namespace pgarc::test;
@@ -91,12 +92,6 @@ Status copyArchive(ArchiveReader& reader, std::unique_ptr<OutputStream> out) {
   return writer->finish();
 }
 
-std::string firstDifference(const std::string& a, const std::string& b) {
-  size_t i = 0;
-  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
-  return "sizes " + std::to_string(a.size()) + " vs " + std::to_string(b.size()) + ", first difference at byte " +
-         std::to_string(i);
-}
 
 class CustomFormatStock : public ::testing::Test {
  protected:

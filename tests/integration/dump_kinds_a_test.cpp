@@ -13,6 +13,7 @@
 
 #include "tests/support/pg_server.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/text_compare.hpp"
 
 using namespace pgarc::test;
 
@@ -205,29 +206,7 @@ class DumpKindsA : public ::testing::TestWithParam<KindCase> {
 };
 std::unique_ptr<PgServer> DumpKindsA::server_;
 
-// pg_restore -l without the line holding the archive's creation time.
-std::string listingWithoutTimestamp(const std::string& listing) {
-  std::string out;
-  size_t pos = 0;
-  while (pos < listing.size()) {
-    size_t nl = listing.find('\n', pos);
-    if (nl == std::string::npos) nl = listing.size();
-    std::string line = listing.substr(pos, nl - pos);
-    if (line.rfind("; Archive created at", 0) != 0) out += line + "\n";
-    pos = nl + 1;
-  }
-  return out;
-}
 
-// The first differing line of two texts with a little context, for messages.
-std::string firstDifference(const std::string& ours, const std::string& stock) {
-  size_t i = 0;
-  while (i < ours.size() && i < stock.size() && ours[i] == stock[i]) i++;
-  size_t from = ours.rfind('\n', i == 0 ? 0 : i - 1);
-  from = from == std::string::npos ? 0 : from + 1;
-  return "first difference at byte " + std::to_string(i) + "\n--- ours:\n" + ours.substr(from, 300) +
-         "\n--- stock:\n" + stock.substr(from, 300);
-}
 
 TEST_P(DumpKindsA, RestoreOutputMatchesStockPgDump) {
   ASSERT_TRUE(server_->started()) << server_->startupError();
@@ -270,8 +249,8 @@ TEST_P(DumpKindsA, RestoreOutputMatchesStockPgDump) {
   CommandResult oursList = run({restore, "-l", oursFile});
   ASSERT_EQ(stockList.exitCode, 0) << stockList.err;
   ASSERT_EQ(oursList.exitCode, 0) << oursList.err;
-  EXPECT_EQ(listingWithoutTimestamp(oursList.out), listingWithoutTimestamp(stockList.out))
-      << firstDifference(listingWithoutTimestamp(oursList.out), listingWithoutTimestamp(stockList.out));
+  EXPECT_EQ(withoutArchiveTimestamp(oursList.out), withoutArchiveTimestamp(stockList.out))
+      << firstDifference(withoutArchiveTimestamp(oursList.out), withoutArchiveTimestamp(stockList.out));
   removeTree(dir);
 }
 

@@ -15,6 +15,7 @@
 
 #include "tests/support/pg_server.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/text_compare.hpp"
 
 using namespace pgarc::test;
 
@@ -167,19 +168,6 @@ class DumpKindsB : public ::testing::TestWithParam<KindCase> {
 };
 std::unique_ptr<PgServer> DumpKindsB::server_;
 
-// pg_restore -l without the line holding the archive's creation time.
-std::string listingWithoutTimestamp(const std::string& listing) {
-  std::string out;
-  size_t pos = 0;
-  while (pos < listing.size()) {
-    size_t nl = listing.find('\n', pos);
-    if (nl == std::string::npos) nl = listing.size();
-    std::string line = listing.substr(pos, nl - pos);
-    if (line.rfind("; Archive created at", 0) != 0) out += line + "\n";
-    pos = nl + 1;
-  }
-  return out;
-}
 
 bool contribInstalled(const std::string& ext) {
   CommandResult r = run({"pg_config", "--sharedir"});
@@ -219,7 +207,7 @@ void compareDumps(PgServer& server, const std::string& db, const std::vector<std
   CommandResult oursList = run({restore, "-l", oursFile});
   ASSERT_EQ(stockList.exitCode, 0) << stockList.err;
   ASSERT_EQ(oursList.exitCode, 0) << oursList.err;
-  EXPECT_EQ(listingWithoutTimestamp(oursList.out), listingWithoutTimestamp(stockList.out));
+  EXPECT_EQ(withoutArchiveTimestamp(oursList.out), withoutArchiveTimestamp(stockList.out));
   removeTree(dir);
 }
 

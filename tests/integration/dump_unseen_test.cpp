@@ -16,6 +16,7 @@
 
 #include "tests/support/pg_server.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/text_compare.hpp"
 
 using namespace pgarc::test;
 
@@ -247,27 +248,7 @@ class DumpUnseen : public ::testing::TestWithParam<UnseenCase> {
 };
 std::unique_ptr<PgServer> DumpUnseen::server_;
 
-std::string withoutTimestamp(const std::string& listing) {
-  std::string out;
-  size_t pos = 0;
-  while (pos < listing.size()) {
-    size_t nl = listing.find('\n', pos);
-    if (nl == std::string::npos) nl = listing.size();
-    std::string line = listing.substr(pos, nl - pos);
-    if (line.rfind("; Archive created at", 0) != 0) out += line + "\n";
-    pos = nl + 1;
-  }
-  return out;
-}
 
-std::string firstDifference(const std::string& ours, const std::string& stock) {
-  size_t i = 0;
-  while (i < ours.size() && i < stock.size() && ours[i] == stock[i]) i++;
-  size_t from = ours.rfind('\n', i == 0 ? 0 : i - 1);
-  from = from == std::string::npos ? 0 : from + 1;
-  return "first difference at byte " + std::to_string(i) + "\n--- ours:\n" + ours.substr(from, 300) +
-         "\n--- stock:\n" + stock.substr(from, 300);
-}
 
 // "dumpId: [deps]" per TOC entry, in TOC order, from `pgarc inspect --json`.
 std::string dependencyLines(const std::string& json) {
@@ -350,8 +331,8 @@ TEST_P(DumpUnseen, StockRestoreOfOursEqualsStock) {
   CommandResult stockList = run({restore, "-l", stockFile});
   CommandResult oursList = run({restore, "-l", oursFile});
   ASSERT_EQ(oursList.exitCode, 0) << oursList.err;
-  EXPECT_EQ(withoutTimestamp(oursList.out), withoutTimestamp(stockList.out))
-      << firstDifference(withoutTimestamp(oursList.out), withoutTimestamp(stockList.out));
+  EXPECT_EQ(withoutArchiveTimestamp(oursList.out), withoutArchiveTimestamp(stockList.out))
+      << firstDifference(withoutArchiveTimestamp(oursList.out), withoutArchiveTimestamp(stockList.out));
 
   CommandResult stockJson = run({pgarcBinary(), "inspect", "--json", stockFile});
   CommandResult oursJson = run({pgarcBinary(), "inspect", "--json", oursFile});

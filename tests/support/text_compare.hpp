@@ -1,0 +1,15 @@
+#pragma once
+// Comparing pgarc's text output (pg_restore -l listings, SQL scripts) with
+// stock pg_dump's in test failure messages.
+#include <string>
+
+namespace pgarc::test {
+
+// A pg_restore -l listing without its "; Archive created at" line, the one
+// line that differs between two dumps of the same database.
+std::string withoutArchiveTimestamp(const std::string& listing);
+// Where two texts first differ, with the differing line and a little of what
+// follows from each, for assertion messages.
+std::string firstDifference(const std::string& ours, const std::string& stock);
+
+}  // namespace pgarc::test
