@@ -9,36 +9,19 @@
 namespace pgarc::dump {
 
 namespace {
-struct OpclassInfo : DumpableObject {
-  OpclassInfo() : DumpableObject(ObjectType::Opclass) {}
-  bool detailsLoaded = false;
+struct OpclassInfo : AmMemberOwnerInfo {
+  OpclassInfo() : AmMemberOwnerInfo(ObjectType::Opclass) {}
   std::string intype, keytype, familyName, familyNsp, amname;
   bool isDefault = false;
-  OpfamilyMembers members;
-  std::string methodName;  // access method, for sorting ("" when unknown)
-  int sortTieBreak(const DumpableObject& other) const override {
-    const auto& o = static_cast<const OpclassInfo&>(other);
-    return methodName.empty() || o.methodName.empty() ? 0 : methodName.compare(o.methodName);
-  }
 };
 }  // namespace
 
 Status getOpclasses(CatalogContext& ctx) {
-  PGARC_ASSIGN(QueryResult r, ctx.conn.query("SELECT tableoid, oid, opcname, opcnamespace, opcowner, opcmethod "
-                                             "FROM pg_catalog.pg_opclass"));
-  std::map<uint32_t, OpclassInfo*> dumpable;
-  for (int i = 0; i < r.rows(); i++) {
-    auto o = std::make_unique<OpclassInfo>();
-    o->catId = {r.oid(i, 0), r.oid(i, 1)};
-    o->name = r.str(i, 2);
-    o->ns = ctx.store.findNamespace(r.oid(i, 3));
-    o->owner = ctx.roleName(r.oid(i, 4));
-    if (DumpableObject* am = ctx.store.findByOid("pg_am", r.oid(i, 5)); am && am->type == ObjectType::AccessMethod)
-      o->methodName = am->name;
-    OpclassInfo* opc = ctx.store.add(std::move(o));
-    selectDumpableObject(ctx, *opc);
-    if (opc->dump != kCompNone) dumpable[opc->catId.oid] = opc;
-  }
+  PGARC_ASSIGN(auto dumpable,
+               readAmMemberOwners(ctx,
+                                  "SELECT tableoid, oid, opcname, opcnamespace, opcowner, opcmethod "
+                                  "FROM pg_catalog.pg_opclass",
+                                  [] { return std::make_unique<OpclassInfo>(); }));
   if (dumpable.empty()) return {};
   std::vector<uint32_t> oids;
   for (auto& [oid, o] : dumpable) oids.push_back(oid);
@@ -53,7 +36,7 @@ Status getOpclasses(CatalogContext& ctx) {
   for (int i = 0; i < d.rows(); i++) {
     auto it = dumpable.find(d.oid(i, 0));
     if (it == dumpable.end()) continue;
-    OpclassInfo& o = *it->second;
+    auto& o = static_cast<OpclassInfo&>(*it->second);
     o.detailsLoaded = true;
     o.intype = d.str(i, 1);
     o.keytype = d.str(i, 2);
@@ -85,19 +68,7 @@ Status dumpOpclass(EmitContext& ctx, DumpableObject& obj) {
     sql += "STORAGE " + o.keytype;
     needComma = true;
   }
-  for (const auto& op : o.members.ops) {
-    if (needComma) sql += " ,\n    ";
-    sql += "OPERATOR " + op.strategy + " " + op.opr;
-    if (!op.sortFamily.empty()) sql += " FOR ORDER BY " + q.id(op.sortFamilyNsp) + "." + q.id(op.sortFamily);
-    needComma = true;
-  }
-  for (const auto& pr : o.members.procs) {
-    if (needComma) sql += " ,\n    ";
-    sql += "FUNCTION " + pr.procnum;
-    if (!pr.lefttype.empty() && !pr.righttype.empty()) sql += " (" + pr.lefttype + ", " + pr.righttype + ")";
-    sql += " " + pr.proc;
-    needComma = true;
-  }
+  appendAmMembers(sql, q, o.members, false, needComma);
   if (!needComma) sql += "STORAGE " + o.intype;
   sql += ";\n";
   if (o.dump & kCompDefinition) ctx.add(plainDefinitionEntry(o, o.name, "OPERATOR CLASS", sql, del));

@@ -1,6 +1,50 @@
 #include "dump/objects/opfamily_members.hpp"
 
+#include "dump/objects/kinds_a_common.hpp"
+
 namespace pgarc::dump {
+
+int AmMemberOwnerInfo::sortTieBreak(const DumpableObject& other) const {
+  const auto& o = static_cast<const AmMemberOwnerInfo&>(other);
+  return methodName.empty() || o.methodName.empty() ? 0 : methodName.compare(o.methodName);
+}
+
+Result<std::map<uint32_t, AmMemberOwnerInfo*>> readAmMemberOwners(
+    CatalogContext& ctx, const std::string& listQuery, const std::function<std::unique_ptr<AmMemberOwnerInfo>()>& make) {
+  PGARC_ASSIGN(QueryResult r, ctx.conn.query(listQuery));
+  std::map<uint32_t, AmMemberOwnerInfo*> dumpable;
+  for (int i = 0; i < r.rows(); i++) {
+    std::unique_ptr<AmMemberOwnerInfo> o = make();
+    o->catId = {r.oid(i, 0), r.oid(i, 1)};
+    o->name = r.str(i, 2);
+    o->ns = ctx.store.findNamespace(r.oid(i, 3));
+    o->owner = ctx.roleName(r.oid(i, 4));
+    if (DumpableObject* am = ctx.store.findByOid("pg_am", r.oid(i, 5)); am && am->type == ObjectType::AccessMethod)
+      o->methodName = am->name;
+    AmMemberOwnerInfo* added = ctx.store.add(std::move(o));
+    selectDumpableObject(ctx, *added);
+    if (added->dump != kCompNone) dumpable[added->catId.oid] = added;
+  }
+  return dumpable;
+}
+
+void appendAmMembers(std::string& sql, const Quoter& q, const OpfamilyMembers& m, bool procTypesAlways,
+                     bool& needComma) {
+  for (const auto& op : m.ops) {
+    if (needComma) sql += " ,\n    ";
+    sql += "OPERATOR " + op.strategy + " " + op.opr;
+    if (!op.sortFamily.empty()) sql += " FOR ORDER BY " + q.id(op.sortFamilyNsp) + "." + q.id(op.sortFamily);
+    needComma = true;
+  }
+  for (const auto& pr : m.procs) {
+    if (needComma) sql += " ,\n    ";
+    sql += "FUNCTION " + pr.procnum;
+    if (procTypesAlways || (!pr.lefttype.empty() && !pr.righttype.empty()))
+      sql += " (" + pr.lefttype + ", " + pr.righttype + ")";
+    sql += " " + pr.proc;
+    needComma = true;
+  }
+}
 
 Status readOpfamilyMembers(CatalogContext& ctx, const std::string& refCatalog, const std::string& oidArray,
                            const std::map<uint32_t, OpfamilyMembers*>& members) {
