@@ -150,25 +150,25 @@ std::optional<size_t> copyColumnCount(std::string_view stmt) {
   return columns;
 }
 
-CopyTextChecker::CopyTextChecker(std::optional<size_t> columns, bool utf8, FaultFn fault)
-    : fault_(std::move(fault)), columns_(columns), utf8_(utf8) {}
+CopyTextChecker::CopyTextChecker(std::optional<size_t> columns, bool utf8, FaultFn fault, Scan scan)
+    : fault_(std::move(fault)), columns_(columns), utf8_(utf8), fast_(scan == Scan::Fast && copyScanVectorised()) {}
 
 void CopyTextChecker::endRow() {
   if (columns_) {
-    size_t n = (lineEmpty_ && *columns_ == 0) ? 0 : fields_;
+    size_t n = (s_.lineEmpty && *columns_ == 0) ? 0 : s_.fields;
     if (n != *columns_) {
-      fault_("row " + std::to_string(rows_ + 1) + " has " + std::to_string(n) + " fields, expected " +
+      fault_("row " + std::to_string(s_.rows + 1) + " has " + std::to_string(n) + " fields, expected " +
                  std::to_string(*columns_) + " (COPY column list)",
-             rowStart_);
+             s_.rowStart);
     }
   }
-  rows_++;
-  fields_ = 1;
-  lineEmpty_ = true;
-  fieldStart_ = true;
-  state_ = State::LineStart;
-  rowStart_ = offset_ + 1;
-  rowBytes_ = rowStart_;
+  s_.rows++;
+  s_.fields = 1;
+  s_.lineEmpty = true;
+  s_.fieldStart = true;
+  s_.phase = CopyScanPhase::LineStart;
+  s_.rowStart = s_.offset + 1;
+  s_.rowBytes = s_.rowStart;
 }
 
 void CopyTextChecker::checkUtf8(std::string_view data) {
@@ -176,7 +176,7 @@ void CopyTextChecker::checkUtf8(std::string_view data) {
   size_t n = data.size();
   size_t i = 0;
   while (i < n) {
-    if (utf8Need_ == 0) {
+    if (s_.utf8.need == 0) {
       // ASCII fast path: straight to the first byte with the high bit set.
       i = nextNonAscii(p, i, n);
       while (i + 8 <= n) {
@@ -191,170 +191,183 @@ void CopyTextChecker::checkUtf8(std::string_view data) {
         i++;
         continue;
       }
-      utf8Lo_ = 0x80;
-      utf8Hi_ = 0xBF;
+      s_.utf8.lo = 0x80;
+      s_.utf8.hi = 0xBF;
       if (c >= 0xC2 && c <= 0xDF) {
-        utf8Need_ = 1;
+        s_.utf8.need = 1;
       } else if (c >= 0xE0 && c <= 0xEF) {
-        utf8Need_ = 2;
-        if (c == 0xE0) utf8Lo_ = 0xA0;
-        if (c == 0xED) utf8Hi_ = 0x9F;
+        s_.utf8.need = 2;
+        if (c == 0xE0) s_.utf8.lo = 0xA0;
+        if (c == 0xED) s_.utf8.hi = 0x9F;
       } else if (c >= 0xF0 && c <= 0xF4) {
-        utf8Need_ = 3;
-        if (c == 0xF0) utf8Lo_ = 0x90;
-        if (c == 0xF4) utf8Hi_ = 0x8F;
+        s_.utf8.need = 3;
+        if (c == 0xF0) s_.utf8.lo = 0x90;
+        if (c == 0xF4) s_.utf8.hi = 0x8F;
       } else {
-        fault_("invalid UTF8 byte " + describeByte(c), offset_ + i);
+        fault_("invalid UTF8 byte " + describeByte(c), s_.offset + i);
       }
       i++;
       continue;
     }
     uint8_t c = p[i];
-    if (c < utf8Lo_ || c > utf8Hi_) {
+    if (c < s_.utf8.lo || c > s_.utf8.hi) {
       fault_("invalid UTF8 sequence: byte " + describeByte(c) + " where a continuation byte was expected",
-             offset_ + i);
-      utf8Need_ = 0;
+             s_.offset + i);
+      s_.utf8.need = 0;
       continue;  // re-examine c as a lead byte
     }
-    utf8Lo_ = 0x80;
-    utf8Hi_ = 0xBF;
-    utf8Need_--;
+    s_.utf8.lo = 0x80;
+    s_.utf8.hi = 0xBF;
+    s_.utf8.need--;
     i++;
   }
 }
 
 void CopyTextChecker::feed(std::string_view data) {
+  if (fast_) {
+    CopyScanState next = s_;
+    if (scanCopyTextFast(next, columns_, utf8_, reinterpret_cast<const uint8_t*>(data.data()), data.size())) {
+      s_ = next;
+      fastPieces_++;
+      return;
+    }
+  }
+  feedScalar(data);
+}
+
+void CopyTextChecker::feedScalar(std::string_view data) {
   if (utf8_) checkUtf8(data);
   if (std::memchr(data.data(), '\0', data.size()) != nullptr) {
     const char* z = static_cast<const char*>(std::memchr(data.data(), '\0', data.size()));
-    fault_("NUL byte in COPY data", offset_ + static_cast<uint64_t>(z - data.data()));
+    fault_("NUL byte in COPY data", s_.offset + static_cast<uint64_t>(z - data.data()));
   }
   const auto* p = reinterpret_cast<const uint8_t*>(data.data());
   const size_t n = data.size();
-  const uint64_t base = offset_;
+  const uint64_t base = s_.offset;
   for (size_t i = 0; i < n; i++) {
-    offset_ = base + i;
+    s_.offset = base + i;
     uint8_t c = p[i];
-    switch (state_) {
-      case State::LineStart:
+    switch (s_.phase) {
+      case CopyScanPhase::LineStart:
         if (c == '\n') {
           endRow();
           continue;
         }
-        lineEmpty_ = false;
+        s_.lineEmpty = false;
         if (c == '\\') {
-          state_ = State::Escape;
-          escapeAtLineStart_ = true;
-          escapeAtFieldStart_ = true;
+          s_.phase = CopyScanPhase::Escape;
+          s_.escapeAtLineStart = true;
+          s_.escapeAtFieldStart = true;
+          s_.fieldStart = false;  // a \N later in this field is mid-field
           continue;
         }
-        state_ = State::Field;
+        s_.phase = CopyScanPhase::Field;
         [[fallthrough]];
-      case State::Field:
+      case CopyScanPhase::Field:
         // Fast path over ordinary bytes: jump to the next tab, newline,
         // backslash or carriage return.
         if (!kSpecial[c]) {
-          fieldStart_ = false;
+          s_.fieldStart = false;
           i = nextSpecial(p, i + 1, n);
           if (i == n) break;
           c = p[i];
         }
-        offset_ = base + i;
+        s_.offset = base + i;
         if (c == '\t') {
-          fields_++;
-          fieldStart_ = true;
+          s_.fields++;
+          s_.fieldStart = true;
         } else if (c == '\n') {
           endRow();
         } else if (c == '\\') {
-          state_ = State::Escape;
-          escapeAtLineStart_ = false;
-          escapeAtFieldStart_ = fieldStart_;
-          fieldStart_ = false;
+          s_.phase = CopyScanPhase::Escape;
+          s_.escapeAtLineStart = false;
+          s_.escapeAtFieldStart = s_.fieldStart;
+          s_.fieldStart = false;
         } else {  // '\r'
-          fault_("raw carriage return in COPY data (expected \\r)", offset_);
-          fieldStart_ = false;
+          fault_("raw carriage return in COPY data (expected \\r)", s_.offset);
+          s_.fieldStart = false;
         }
         continue;
-      case State::Escape:
-        state_ = State::Field;
+      case CopyScanPhase::Escape:
+        s_.phase = CopyScanPhase::Field;
         switch (c) {
           case 'b': case 'f': case 'n': case 'r': case 't': case 'v': case '\\':
             break;
           case 'N':
-            if (escapeAtFieldStart_) {
-              state_ = State::NullMarker;
+            if (s_.escapeAtFieldStart) {
+              s_.phase = CopyScanPhase::NullMarker;
             } else {
-              fault_("\\N in the middle of a field", offset_ - 1);
+              fault_("\\N in the middle of a field", s_.offset - 1);
             }
             break;
           case '.':
-            if (escapeAtLineStart_) {
-              state_ = State::MarkerEnd;
-              markerSeen_ = true;
+            if (s_.escapeAtLineStart) {
+              s_.phase = CopyScanPhase::MarkerEnd;
+              s_.markerSeen = true;
             } else {
-              fault_("end-of-data marker \\. in the middle of a row", offset_ - 1);
+              fault_("end-of-data marker \\. in the middle of a row", s_.offset - 1);
             }
             break;
           case '\n':
-            fault_("backslash at the end of a line", offset_ - 1);
+            fault_("backslash at the end of a line", s_.offset - 1);
             endRow();
             break;
           default:
             fault_("invalid escape \\" + std::string(c >= 0x21 && c < 0x7F ? std::string(1, static_cast<char>(c))
                                                                           : describeByte(c)),
-                   offset_ - 1);
+                   s_.offset - 1);
         }
-        escapeAtLineStart_ = false;
+        s_.escapeAtLineStart = false;
         continue;
-      case State::NullMarker:
-        state_ = State::Field;
+      case CopyScanPhase::NullMarker:
+        s_.phase = CopyScanPhase::Field;
         if (c == '\t') {
-          fields_++;
-          fieldStart_ = true;
+          s_.fields++;
+          s_.fieldStart = true;
         } else if (c == '\n') {
           endRow();
         } else {
-          fault_("\\N followed by more data in the same field", offset_ - 2);
+          fault_("\\N followed by more data in the same field", s_.offset - 2);
           i--;  // re-read as field data
         }
         continue;
-      case State::MarkerEnd:
+      case CopyScanPhase::MarkerEnd:
         if (c == '\n') {
-          state_ = State::Trailer;
+          s_.phase = CopyScanPhase::Trailer;
         } else {
-          fault_("end-of-data marker \\. followed by " + describeByte(c) + " instead of a newline", offset_);
-          state_ = State::Broken;
+          fault_("end-of-data marker \\. followed by " + describeByte(c) + " instead of a newline", s_.offset);
+          s_.phase = CopyScanPhase::Broken;
         }
         continue;
-      case State::Trailer:
+      case CopyScanPhase::Trailer:
         if (c != '\n') {
-          fault_("data after the end-of-data marker \\.: byte " + describeByte(c), offset_);
-          state_ = State::Broken;
+          fault_("data after the end-of-data marker \\.: byte " + describeByte(c), s_.offset);
+          s_.phase = CopyScanPhase::Broken;
         }
         continue;
-      case State::Broken:
+      case CopyScanPhase::Broken:
         i = n;
         break;
     }
   }
-  offset_ = base + n;
+  s_.offset = base + n;
 }
 
 void CopyTextChecker::finish() {
-  if (utf8_ && utf8Need_ > 0) fault_("payload ends inside a UTF8 sequence", offset_);
-  switch (state_) {
-    case State::Trailer:
-    case State::Broken:
+  if (utf8_ && s_.utf8.need > 0) fault_("payload ends inside a UTF8 sequence", s_.offset);
+  switch (s_.phase) {
+    case CopyScanPhase::Trailer:
+    case CopyScanPhase::Broken:
       return;
-    case State::MarkerEnd:
-      fault_("end-of-data marker \\. not followed by a newline", offset_);
+    case CopyScanPhase::MarkerEnd:
+      fault_("end-of-data marker \\. not followed by a newline", s_.offset);
       return;
-    case State::LineStart:
+    case CopyScanPhase::LineStart:
       break;
     default:
-      fault_("payload ends inside row " + std::to_string(rows_ + 1) + " (no newline)", offset_);
+      fault_("payload ends inside row " + std::to_string(s_.rows + 1) + " (no newline)", s_.offset);
   }
-  fault_("COPY data ends without the end-of-data marker \\.", offset_);
+  fault_("COPY data ends without the end-of-data marker \\.", s_.offset);
 }
 
 PayloadChecker::PayloadChecker(const TocEntry& entry, const PayloadOptions& options, Report& report, std::string file)

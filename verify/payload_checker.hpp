@@ -10,6 +10,7 @@
 
 #include "format/archive.hpp"
 #include "format/codec.hpp"
+#include "verify/copy_text_scan.hpp"
 #include "verify/report.hpp"
 #include "verify/sha256.hpp"
 
@@ -30,42 +31,35 @@ struct PayloadOptions {
 };
 
 // Streaming validator of COPY text. Problems are reported with payload offsets.
+// Each piece goes to the vectorised scanner first; only a piece in which it
+// finds something to report (or cannot handle) is walked byte by byte.
 class CopyTextChecker {
  public:
   using FaultFn = std::function<void(std::string what, uint64_t payloadOffset)>;
-  CopyTextChecker(std::optional<size_t> columns, bool utf8, FaultFn fault);
+  enum class Scan { Fast, ScalarOnly };
+  CopyTextChecker(std::optional<size_t> columns, bool utf8, FaultFn fault, Scan scan = Scan::Fast);
   void feed(std::string_view data);
   // End of stream: reports a missing terminator or unfinished row.
   void finish();
-  uint64_t rows() const { return rows_; }
-  bool terminated() const { return state_ == State::Trailer; }
-  bool markerSeen() const { return markerSeen_; }
+  uint64_t rows() const { return s_.rows; }
+  bool terminated() const { return s_.phase == CopyScanPhase::Trailer; }
+  bool markerSeen() const { return s_.markerSeen; }
   // Payload bytes that belong to rows (everything before the \. line).
-  uint64_t rowBytes() const { return rowBytes_; }
+  uint64_t rowBytes() const { return s_.rowBytes; }
+  // Pieces the vectorised scanner handled on its own.
+  uint64_t fastPieces() const { return fastPieces_; }
 
  private:
-  enum class State { LineStart, Field, Escape, NullMarker, MarkerEnd, Trailer, Broken };
+  void feedScalar(std::string_view data);
   void endRow();
   void checkUtf8(std::string_view data);
 
   FaultFn fault_;
   std::optional<size_t> columns_;
   bool utf8_;
-  State state_ = State::LineStart;
-  bool escapeAtFieldStart_ = false;
-  bool escapeAtLineStart_ = false;
-  size_t fields_ = 1;
-  bool lineEmpty_ = true;
-  bool fieldStart_ = true;
-  bool markerSeen_ = false;
-  uint64_t rowStart_ = 0;
-  uint64_t rows_ = 0;
-  uint64_t offset_ = 0;
-  uint64_t rowBytes_ = 0;
-  // UTF-8 decoder state: continuation bytes still expected and the allowed
-  // range of the next one.
-  int utf8Need_ = 0;
-  uint8_t utf8Lo_ = 0x80, utf8Hi_ = 0xBF;
+  bool fast_;
+  uint64_t fastPieces_ = 0;
+  CopyScanState s_;
 };
 
 // The sink a data stream decompresses into.
