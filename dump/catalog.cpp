@@ -22,7 +22,8 @@ void getTableData(ObjectStore& store, const DumpOptions& o, const Selection& sel
     if (onlyRelkind && t->relkind != onlyRelkind) continue;
     if (t->dataObj) continue;
     if (t->relkind == 'v' || t->relkind == 'c') continue;
-    if (t->relkind == 'f') continue;  // --include-foreign-data: foreign tables are another kind's work
+    // Foreign tables: data only from the servers --include-foreign-data names.
+    if (t->relkind == 'f' && !sel.foreignServerInclude.count(t->foreign_server)) continue;
     if (t->relkind == 'p') continue;
     if (t->relpersistence == 'u' && o.noUnloggedTableData) continue;
     if (sel.tableDataExclude.count(t->catId.oid)) continue;
@@ -276,7 +277,7 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
     PGARC_TRY(step.run(cctx));
   }
 
-  const bool includeEverything = o.schemaPatterns.empty() && o.tablePatterns.empty();
+  const bool includeEverything = o.schemaPatterns.empty() && o.tablePatterns.empty() && o.extensionPatterns.empty();
   if (!o.schemaOnly) {
     getTableData(store, o, selection, 0);
     if (o.dataOnly) getTableDataFKConstraints(store);
@@ -294,6 +295,7 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
 
   EmitContext ectx(o, store, quote, &conn);
   ectx.serverVersion = serverVersion;
+  ectx.info = info;
   if (!o.noComments) PGARC_TRY(collectComments(conn, store, ectx.comments, false));
   if (!o.noSecurityLabels) PGARC_TRY(collectComments(conn, store, ectx.seclabels, true));
 
@@ -317,7 +319,9 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
                             [](const std::string& w) { std::fprintf(stderr, "pgarc dump: warning: %s\n", w.c_str()); });
 
   PGARC_TRY(emitSpecialEntries(ectx, conn));
-  PGARC_TRY(emitDatabase(ectx, conn));
+  // pg_dump makes the database's entries for archives always, for a plain script only with -C;
+  // without them a plain script's dumpIds (shown by -v) start one lower.
+  if (o.create || o.format != ArchiveKind::Plain) PGARC_TRY(emitDatabase(ectx, conn));
   for (DumpableObject* obj : objs) {
     obj->dump &= obj->components;
     if (obj->dump == kCompNone) continue;

@@ -8,6 +8,28 @@
 
 namespace pgarc::dump {
 
+namespace {
+
+// libpq's messages span lines ("FATAL: ...\nserver closed the connection
+// unexpectedly\n\tThis probably means ..."): keep the lines that say what
+// happened, drop libpq's indented explanations, join them into one line.
+std::string oneLine(const std::string& msg) {
+  std::string out;
+  size_t start = 0;
+  while (start < msg.size()) {
+    size_t end = msg.find('\n', start);
+    if (end == std::string::npos) end = msg.size();
+    std::string line = msg.substr(start, end - start);
+    start = end + 1;
+    if (line.empty() || line[0] == '\t') continue;
+    if (!out.empty()) out += "; ";
+    out += line;
+  }
+  return out;
+}
+
+}  // namespace
+
 QueryResult::QueryResult(pg_result* res) : res_(res) {}
 QueryResult::QueryResult(QueryResult&& o) noexcept : res_(o.res_) { o.res_ = nullptr; }
 QueryResult& QueryResult::operator=(QueryResult&& o) noexcept {
@@ -84,14 +106,13 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectParams& p) {
       return conn;
     }
     bool needPassword = PQconnectionNeedsPassword(c) && password.empty() && !p.noPassword;
-    std::string msg = PQerrorMessage(c);
+    std::string msg = oneLine(PQerrorMessage(c));
     PQfinish(c);
     if (needPassword || (p.forcePassword && attempt == 0 && password.empty())) {
       const char* pw = getpass("Password: ");
       if (pw) password = pw;
       if (!password.empty()) continue;
     }
-    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
     return makeError("connection to database failed: " + msg);
   }
   return makeError("connection to database failed");
@@ -102,8 +123,7 @@ Connection::~Connection() {
 }
 
 Error Connection::lastError(const std::string& what) const {
-  std::string msg = PQerrorMessage(conn_);
-  while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+  std::string msg = oneLine(PQerrorMessage(conn_));
   if (PQstatus(conn_) == CONNECTION_BAD && msg.empty()) msg = "connection to server was lost";
   return makeError(what + ": " + msg);
 }
@@ -114,11 +134,9 @@ Result<QueryResult> Connection::query(const std::string& sql) {
   if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
     Error e = lastError("query failed");
     if (r && PQresultErrorMessage(r)[0]) {
-      std::string m = PQresultErrorMessage(r);
-      while (!m.empty() && m.back() == '\n') m.pop_back();
-      e.message = "query failed: " + m;
+      e.message = "query failed: " + oneLine(PQresultErrorMessage(r));
     }
-    e.message += "\nquery was: " + sql;
+    e.message += "; query was: " + sql;
     return e;
   }
   return res;
@@ -130,11 +148,9 @@ Status Connection::exec(const std::string& sql) {
   if (!r || (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)) {
     Error e = lastError("query failed");
     if (r && PQresultErrorMessage(r)[0]) {
-      std::string m = PQresultErrorMessage(r);
-      while (!m.empty() && m.back() == '\n') m.pop_back();
-      e.message = "query failed: " + m;
+      e.message = "query failed: " + oneLine(PQresultErrorMessage(r));
     }
-    e.message += "\nquery was: " + sql;
+    e.message += "; query was: " + sql;
     return e;
   }
   return {};
@@ -146,7 +162,7 @@ Status Connection::copyOut(const std::string& sql, const std::function<Status(st
     QueryResult res(r);
     if (!r || PQresultStatus(r) != PGRES_COPY_OUT) {
       Error e = lastError("COPY failed");
-      e.message += "\nthe command was: " + sql;
+      e.message += "; command was: " + sql;
       return e;
     }
   }
@@ -160,7 +176,11 @@ Status Connection::copyOut(const std::string& sql, const std::function<Status(st
       continue;
     }
     if (buf) PQfreemem(buf);
-    if (len == -2) return lastError("error reading COPY data");
+    if (len == -2) {
+      Error e = lastError("PQgetCopyData() failed");
+      e.message += "; command was: " + sql;
+      return e;
+    }
     break;  // -1: done
   }
   PGresult* r = PQgetResult(conn_);
@@ -168,8 +188,8 @@ Status Connection::copyOut(const std::string& sql, const std::function<Status(st
   bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
   while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
   if (!ok) {
-    Error e = lastError("Dumping the contents of table failed: PQgetResult() failed");
-    e.message += "\nthe command was: " + sql;
+    Error e = lastError("PQgetResult() failed");
+    e.message += "; command was: " + sql;
     return e;
   }
   return failure;

@@ -78,8 +78,10 @@ std::string alterConfig(const Quoter& q, const std::string& config, const std::s
 
 Status emitSpecialEntries(EmitContext& ctx, Connection& conn) {
   const char* enc = pg_encoding_to_char(conn.clientEncoding());
+  if (ctx.info) ctx.info(std::string("saving encoding = ") + enc);
   ctx.add(special(ctx, "ENCODING", "SET client_encoding = " + ctx.quote.literal(enc) + ";\n"));
   std::string std = conn.parameter("standard_conforming_strings") == "on" ? "on" : "off";
+  if (ctx.info) ctx.info("saving standard_conforming_strings = " + std);
   ctx.add(special(ctx, "STDSTRINGS", "SET standard_conforming_strings = '" + std + "';\n"));
   PGARC_ASSIGN(QueryResult r, conn.query("SELECT pg_catalog.current_schemas(false)"));
   std::string path;
@@ -88,12 +90,14 @@ Status emitSpecialEntries(EmitContext& ctx, Connection& conn) {
     if (i) path += ", ";
     path += ctx.quote.id(names[i]);
   }
+  if (ctx.info) ctx.info("saving search_path = " + path);
   ctx.add(special(ctx, "SEARCHPATH",
                   "SELECT pg_catalog.set_config('search_path', " + ctx.quote.literal(path) + ", false);\n"));
   return {};
 }
 
 Status emitDatabase(EmitContext& ctx, Connection& conn) {
+  if (ctx.info) ctx.info("saving database definition");
   PGARC_ASSIGN(QueryResult r,
                conn.query("SELECT tableoid, oid, datname, pg_catalog.pg_get_userbyid(datdba) AS dba, "
                           "pg_catalog.pg_encoding_to_char(encoding) AS encoding, datcollate, datctype, "

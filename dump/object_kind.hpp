@@ -121,6 +121,7 @@ class EmitContext {
   CommentMap seclabels;             // collectSecLabels
   std::string dbOwner;              // owner of the database (for public schema etc.)
   int serverVersion = 0;
+  std::function<void(const std::string&)> info;  // -v messages ("saving encoding = UTF8")
 };
 
 // A step of the catalog pass (one pg_dump getXxx call).

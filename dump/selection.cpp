@@ -94,6 +94,19 @@ Result<std::vector<uint32_t>> tableOids(Connection& conn, const std::string& pat
   return out;
 }
 
+// Foreign servers and extensions are not schema-qualified: one name part only.
+Result<std::vector<uint32_t>> unqualifiedOids(Connection& conn, const std::string& pattern, const char* catalog,
+                                              const std::string& nameColumn) {
+  NamePattern p = parseNamePattern(pattern);
+  PGARC_TRY(checkDatabasePart(conn, p, pattern, 1, "qualified"));
+  std::string sql = std::string("SELECT oid FROM pg_catalog.") + catalog + " WHERE true" +
+                    regexCondition(conn, nameColumn, p.parts.back());
+  PGARC_ASSIGN(QueryResult r, conn.query(sql));
+  std::vector<uint32_t> out;
+  for (int i = 0; i < r.rows(); i++) out.push_back(r.oid(i, 0));
+  return out;
+}
+
 }  // namespace
 
 Result<Selection> resolveSelection(Connection& conn, const DumpOptions& o) {
@@ -127,6 +140,22 @@ Result<Selection> resolveSelection(Connection& conn, const DumpOptions& o) {
   for (const auto& pat : o.excludeTableDataPatterns) {
     PGARC_ASSIGN(auto oids, tableOids(conn, pat));
     s.tableDataExclude.insert(oids.begin(), oids.end());
+  }
+  // --include-foreign-data: every pattern must match, --strict-names or not.
+  for (const auto& pat : o.includeForeignDataPatterns) {
+    PGARC_ASSIGN(auto oids, unqualifiedOids(conn, pat, "pg_foreign_server", "srvname"));
+    if (oids.empty()) return makeError("no matching foreign servers were found for pattern \"" + pat + "\"");
+    s.foreignServerInclude.insert(oids.begin(), oids.end());
+  }
+  for (const auto& pat : o.extensionPatterns) {
+    PGARC_ASSIGN(auto oids, unqualifiedOids(conn, pat, "pg_extension", "extname"));
+    if (o.strictNames && oids.empty())
+      return makeError("no matching extensions were found for pattern \"" + pat + "\"");
+    s.extensionInclude.insert(oids.begin(), oids.end());
+  }
+  if (!o.extensionPatterns.empty()) {
+    s.anyExtensionInclude = true;
+    if (s.extensionInclude.empty()) return makeError("no matching extensions were found");
   }
   return s;
 }

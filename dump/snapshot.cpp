@@ -6,6 +6,12 @@
 
 namespace pgarc::dump {
 
+Status restrictRelationKinds(Connection& conn, const char* kinds) {
+  // Through pg_settings so that servers without the setting return no row instead of an error.
+  return conn.exec(std::string("SELECT set_config(name, '") + kinds +
+                   "', false) FROM pg_settings WHERE name = 'restrict_nonsystem_relation_kind'");
+}
+
 Status setupSession(Connection& conn, const DumpOptions& o) {
   if (o.encoding) {
     if (PQsetClientEncoding(conn.raw(), o.encoding->c_str()) != 0)
@@ -21,6 +27,7 @@ Status setupSession(Connection& conn, const DumpOptions& o) {
   PGARC_TRY(conn.exec("SET idle_in_transaction_session_timeout = 0"));
   if (o.quoteAllIdentifiers) PGARC_TRY(conn.exec("SET quote_all_identifiers = true"));
   PGARC_TRY(conn.exec(o.enableRowSecurity ? "SET row_security = on" : "SET row_security = off"));
+  PGARC_TRY(restrictRelationKinds(conn, kRestrictedKinds));
   PGARC_TRY(conn.exec("BEGIN"));
   if (o.serializableDeferrable && !o.snapshot)
     PGARC_TRY(conn.exec("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ ONLY, DEFERRABLE"));

@@ -10,4 +10,11 @@ namespace pgarc::dump {
 // and SET TRANSACTION SNAPSHOT for --snapshot.
 Status setupSession(Connection& conn, const DumpOptions& options);
 
+// restrict_nonsystem_relation_kind (servers since 15.8; a no-op on older ones):
+// the session may not expand non-system views nor read foreign tables, but
+// for the data of a foreign table --include-foreign-data asks for.
+inline constexpr const char* kRestrictedKinds = "view, foreign-table";
+inline constexpr const char* kRestrictedKindsForForeignData = "view";
+Status restrictRelationKinds(Connection& conn, const char* kinds);
+
 }  // namespace pgarc::dump

@@ -14,7 +14,7 @@ std::string oidArrayLiteral(const std::vector<uint32_t>& oids) {
 }
 
 bool includeEverything(const CatalogContext& ctx) {
-  return !ctx.selection.anySchemaInclude && !ctx.selection.anyTableInclude;
+  return !ctx.selection.anySchemaInclude && !ctx.selection.anyTableInclude && !ctx.selection.anyExtensionInclude;
 }
 
 bool checkExtensionMembership(CatalogContext& ctx, DumpableObject& obj) {

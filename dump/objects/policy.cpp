@@ -26,6 +26,7 @@ std::optional<std::string> optional(const QueryResult& r, int row, int col) {
 }  // namespace
 
 Status getPolicies(CatalogContext& ctx) {
+  if (ctx.info) ctx.info("reading row-level security policies");
   std::vector<uint32_t> oids;
   for (const auto& o : ctx.store.all()) {
     if (o->type != ObjectType::Table) continue;

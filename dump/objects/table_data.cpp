@@ -6,6 +6,7 @@
 #include "dump/acl.hpp"
 #include "dump/comments.hpp"
 #include "dump/objects/kinds.hpp"
+#include "dump/snapshot.hpp"
 
 namespace pgarc::dump {
 
@@ -262,8 +263,11 @@ Status dumpTableData(EmitContext& ctx, DumpableObject& obj) {
   const TableInfo* tp = &t;
   std::string filter = td.filtercond;
   e.tableDataOn = [q, opts, tp, filter](Connection& c, ChunkSink& out) -> Status {
-    if (opts->useInserts()) return insertData(c, *q, *opts, *tp, filter, out);
-    return copyData(c, *q, *tp, filter, out);
+    const bool foreign = tp->relkind == 'f';
+    if (foreign) PGARC_TRY(restrictRelationKinds(c, kRestrictedKindsForForeignData));
+    PGARC_TRY(opts->useInserts() ? insertData(c, *q, *opts, *tp, filter, out) : copyData(c, *q, *tp, filter, out));
+    if (foreign) PGARC_TRY(restrictRelationKinds(c, kRestrictedKinds));
+    return {};
   };
   e.tableData = [conn, on = e.tableDataOn](ChunkSink& out) -> Status {
     if (!conn) return makeError("no connection for table data");
