@@ -28,6 +28,7 @@ struct CopyScanState {
   bool lineEmpty = true;
   bool fieldStart = true;
   bool markerSeen = false;
+  bool nulSeen = false;   // reported already
   size_t fields = 1;
   uint64_t rowStart = 0;
   uint64_t rows = 0;

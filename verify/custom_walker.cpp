@@ -5,6 +5,7 @@
 
 #include "format/header_toc.hpp"
 #include "format/primitives.hpp"
+#include "verify/read_ahead.hpp"
 #include "verify/walk_support.hpp"
 
 namespace pgarc {
@@ -16,7 +17,7 @@ constexpr size_t kPiece = 256 * 1024;
 
 class CustomWalker {
  public:
-  CustomWalker(MeteredInput& in, const WalkOptions& options, Report& report)
+  CustomWalker(ReadAheadInput& in, const WalkOptions& options, Report& report)
       : in_(in), r_(in), options_(options), report_(report), file_(in.name()) {}
 
   void run() {
@@ -140,6 +141,21 @@ class CustomWalker {
     }
   }
 
+  // A chunk length Int, parsed in place when the read-ahead block holds it.
+  Result<int64_t> chunkLength() {
+    const int width = r_.intSize();
+    if (width <= 7) {
+      if (auto bytes = in_.peek(static_cast<size_t>(width) + 1)) {
+        const auto* b = reinterpret_cast<const uint8_t*>(bytes->data());
+        int64_t magnitude = 0;
+        for (int i = width; i >= 1; i--) magnitude = (magnitude << 8) | b[i];
+        in_.consume(static_cast<size_t>(width) + 1);
+        return b[0] != 0 ? -magnitude : magnitude;
+      }
+    }
+    return r_.integer();
+  }
+
   // Reads one chunk sequence (Int length + bytes, ended by Int 0), passing
   // the bytes to `sink`. Returns false when the file ended or was unreadable.
   template <class Sink>
@@ -147,7 +163,7 @@ class CustomWalker {
     std::string buf;
     for (;;) {
       const uint64_t at = in_.position();
-      auto len = r_.integer();
+      auto len = chunkLength();
       if (!len.ok()) {
         problem(entry, "unexpected end of file in data block: " + len.error().message, at);
         truncatedAt_ = at;
@@ -170,15 +186,14 @@ class CustomWalker {
       }
       while (length > 0) {
         size_t piece = static_cast<size_t>(std::min<uint64_t>(length, kPiece));
-        buf.resize(piece);
         const uint64_t pieceAt = in_.position();
-        Status s = in_.readExact(buf.data(), piece);
-        if (!s.ok()) {
+        auto bytes = in_.readExactView(piece, buf);
+        if (!bytes.ok()) {
           problem(entry, "unexpected end of file inside a data chunk", in_.position());
           truncatedAt_ = in_.position();
           return false;
         }
-        sink(std::string_view(buf), pieceAt);
+        sink(*bytes, pieceAt);
         length -= piece;
       }
     }
@@ -253,7 +268,7 @@ class CustomWalker {
     checkLargeObjects(*toc_, report_, file_);
   }
 
-  MeteredInput& in_;
+  ReadAheadInput& in_;
   ByteReader r_;
   const WalkOptions& options_;
   Report& report_;
@@ -270,19 +285,11 @@ class CustomWalker {
 }  // namespace
 
 Status walkCustomArchive(std::unique_ptr<InputStream> raw, const WalkOptions& options, Report& report) {
-  const std::string path = raw->name();
-  MeteredInput in(std::move(raw), options.hash, options.progress);
   report.formatName = "custom";
-  CustomWalker walker(in, options, report);
-  walker.run();
-  if (options.hash) {
-    // The whole-file hash needs every byte, even those after a problem.
-    auto drained = in.drain();
-    if (!drained.ok()) return std::move(drained).error();
-    report.files.push_back(FileDigest{path, in.bytesRead(), in.hexDigest()});
-  }
-  report.stats.bytesRead += in.bytesRead();
-  return {};
+  return walkReadingAhead(std::move(raw), options, report, [&](ReadAheadInput& in) {
+    CustomWalker walker(in, options, report);
+    walker.run();
+  });
 }
 
 }  // namespace pgarc

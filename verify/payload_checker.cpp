@@ -237,9 +237,13 @@ void CopyTextChecker::feed(std::string_view data) {
 
 void CopyTextChecker::feedScalar(std::string_view data) {
   if (utf8_) checkUtf8(data);
-  if (std::memchr(data.data(), '\0', data.size()) != nullptr) {
-    const char* z = static_cast<const char*>(std::memchr(data.data(), '\0', data.size()));
-    fault_("NUL byte in COPY data", s_.offset + static_cast<uint64_t>(z - data.data()));
+  // The first NUL of the payload only: how many more there are tells nothing
+  // new, and a count per piece would depend on how the stream was cut.
+  if (!s_.nulSeen) {
+    if (const void* z = std::memchr(data.data(), '\0', data.size())) {
+      fault_("NUL byte in COPY data", s_.offset + static_cast<uint64_t>(static_cast<const char*>(z) - data.data()));
+      s_.nulSeen = true;
+    }
   }
   const auto* p = reinterpret_cast<const uint8_t*>(data.data());
   const size_t n = data.size();

@@ -69,7 +69,7 @@ bool isDigits(std::string_view s) {
 
 class TarWalker {
  public:
-  TarWalker(MeteredInput& in, const WalkOptions& options, Report& report)
+  TarWalker(ReadAheadInput& in, const WalkOptions& options, Report& report)
       : in_(in), options_(options), report_(report), file_(in.name()) {}
 
   void run() {
@@ -207,23 +207,21 @@ class TarWalker {
     return true;
   }
 
-  // Streams the member's data (and skips its padding); false if the file ended.
+  // Streams the member's data (and skips its padding); false if the file
+  // ended. The pieces are handed over as they lie in the read-ahead blocks.
   template <class Feed>
   bool readMemberData(const MemberHeader& h, Feed&& feed) {
-    std::string buf;
     uint64_t left = h.size;
     while (left > 0) {
-      size_t piece = static_cast<size_t>(std::min<uint64_t>(left, kPiece));
-      buf.resize(piece);
       const uint64_t at = in_.position();
-      Status s = in_.readExact(buf.data(), piece);
-      if (!s.ok()) {
+      auto bytes = in_.readView(static_cast<size_t>(std::min<uint64_t>(left, kPiece)));
+      if (!bytes.ok() || bytes->empty()) {
         problem(memberEntry(h.name), "unexpected end of file inside tar member \"" + h.name + "\"", in_.position());
         truncated_ = true;
         return false;
       }
-      feed(std::string_view(buf), at);
-      left -= piece;
+      feed(*bytes, at);
+      left -= bytes->size();
     }
     size_t pad = static_cast<size_t>((kBlock - h.size % kBlock) % kBlock);
     if (pad > 0) {
@@ -465,7 +463,7 @@ class TarWalker {
     checkLargeObjects(*toc_, report_, file_);
   }
 
-  MeteredInput& in_;
+  ReadAheadInput& in_;
   const WalkOptions& options_;
   Report& report_;
   std::string file_;
@@ -488,18 +486,11 @@ class TarWalker {
 }  // namespace
 
 Status walkTarArchive(std::unique_ptr<InputStream> raw, const WalkOptions& options, Report& report) {
-  const std::string path = raw->name();
-  MeteredInput in(std::move(raw), options.hash, options.progress);
   report.formatName = "tar";
-  TarWalker walker(in, options, report);
-  walker.run();
-  if (options.hash) {
-    auto drained = in.drain();
-    if (!drained.ok()) return std::move(drained).error();
-    report.files.push_back(FileDigest{path, in.bytesRead(), in.hexDigest()});
-  }
-  report.stats.bytesRead += in.bytesRead();
-  return {};
+  return walkReadingAhead(std::move(raw), options, report, [&](ReadAheadInput& in) {
+    TarWalker walker(in, options, report);
+    walker.run();
+  });
 }
 
 }  // namespace pgarc

@@ -35,6 +35,30 @@ Result<uint64_t> MeteredInput::drain() {
   }
 }
 
+Status walkReadingAhead(std::unique_ptr<InputStream> raw, const WalkOptions& options, Report& report,
+                        const std::function<void(ReadAheadInput&)>& walk) {
+  const std::string path = raw->name();
+  MeteredInput in(std::move(raw), options.hash, options.progress);
+  uint64_t walked = 0;
+  {
+    ReadAheadInput ahead(in);
+    const uint64_t start = ahead.position();
+    walk(ahead);
+    if (options.hash) {
+      // The whole-file hash needs every byte, even those after a problem.
+      for (;;) {
+        PGARC_ASSIGN(std::string_view rest, ahead.readView(ReadAheadInput::kBlockSize));
+        if (rest.empty()) break;
+      }
+    }
+    walked = ahead.position() - start;
+  }
+  if (options.hash) report.files.push_back(FileDigest{path, in.bytesRead(), in.hexDigest()});
+  // Without hashing, what the walk consumed (the thread may have read further).
+  report.stats.bytesRead += options.hash ? in.bytesRead() : walked;
+  return {};
+}
+
 DecodeChain::DecodeChain(CompressionAlgorithm algorithm, CodecContainer container, ByteSink& sink,
                          const TocEntry& entry, Report& report, std::string file, std::string what)
     : entry_(entry), report_(report), file_(std::move(file)), what_(std::move(what)) {

@@ -12,6 +12,7 @@
 #include "format/codec.hpp"
 #include "format/io.hpp"
 #include "verify/payload_checker.hpp"
+#include "verify/read_ahead.hpp"
 #include "verify/report.hpp"
 #include "verify/sha256.hpp"
 
@@ -115,6 +116,11 @@ inline uint32_t oidFromInt(int v) { return static_cast<uint32_t>(v); }
 
 // Parses a decimal OID; nullopt if not a valid unsigned 32-bit number.
 std::optional<uint32_t> parseOid(std::string_view s);
+
+// Runs `walk` over a single-file archive read ahead on a second thread, then
+// records what was read (and the whole-file hash, reading to the end for it).
+Status walkReadingAhead(std::unique_ptr<InputStream> raw, const WalkOptions& options, Report& report,
+                        const std::function<void(ReadAheadInput&)>& walk);
 
 // Per-format walkers. An Error means the archive could not be checked at
 // all (unreadable); everything found wrong inside it goes to the report.
