@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dump/options.hpp"
+#include "dump/side_task.hpp"
 #include "format/codec.hpp"
 #include "format/io.hpp"
 #include "verify/manifest.hpp"
@@ -41,8 +42,16 @@ class TeeDataStream : public DataStream {
   TeeDataStream(std::unique_ptr<DataStream> inner, const TocEntry& entry, TextEncoding encoding, Recording& rec)
       : inner_(std::move(inner)), checker_(entry, PayloadOptions{encoding, true}, scratch_, ""), rec_(rec) {}
   Status write(std::string_view plain) override {
-    PGARC_TRY(checker_.write(plain));
-    return inner_->write(plain);
+    if (plain.size() < kSideCheckBytes) {
+      PGARC_TRY(checker_.write(plain));
+      return inner_->write(plain);
+    }
+    // A large batch is hashed and checked on the side thread while this one
+    // compresses and writes it.
+    side_.start([&] { return checker_.write(plain); });
+    Status written = inner_->write(plain);
+    PGARC_TRY(side_.wait());
+    return written;
   }
   Status close() override {
     PGARC_TRY(inner_->close());
@@ -53,10 +62,12 @@ class TeeDataStream : public DataStream {
   }
 
  protected:
+  static constexpr size_t kSideCheckBytes = 64 * 1024;
   std::unique_ptr<DataStream> inner_;
   Report scratch_;
   PayloadChecker checker_;
   Recording& rec_;
+  SideTask side_;
 };
 
 // Precompressed table data (parallel custom dump): the plain payload is

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "dump/manifest_writer.hpp"
+#include "dump/pipelined_sink.hpp"
 #include "format/archive_writer.hpp"
 #include "format/codec.hpp"
 #include "format/io.hpp"
@@ -99,6 +100,18 @@ class SinkBlobOutput : public BlobOutput {
   BlobSink& s_;
 };
 
+// The table's rows are read from the server on this thread while another one
+// passes them on (checks, hashes, compresses, writes).
+Status pipeTableData(const EntrySpec& spec, ChunkSink& downstream, const PipelineOptions& pipeline) {
+  PipelinedSink pipe(downstream, pipeline);
+  Status st = spec.tableData(pipe);
+  if (!st.ok()) {
+    pipe.cancel();
+    return st;
+  }
+  return pipe.finish();
+}
+
 // Live data for renderScript (plain output).
 class LiveDataSource : public DataSource {
  public:
@@ -108,7 +121,7 @@ class LiveDataSource : public DataSource {
     if (!spec || !spec->tableData) return {};
     if (info_) info_("dumping contents of table \"" + (spec->namespace_ ? *spec->namespace_ + "." : "") + spec->tag + "\"");
     SinkChunkSink out(sink);
-    return spec->tableData(out);
+    return pipeTableData(*spec, out, PipelineOptions{});
   }
   Status readBlobs(const TocEntry& entry, BlobSink& sink) override {
     const EntrySpec* spec = find(entry.dumpId);
@@ -278,12 +291,13 @@ Status applyArchiveVersion(BuiltToc& built, ArchiveVersion version, const Object
 }
 
 Status writeEntryData(ArchiveWriter& writer, const TocEntry& entry, const EntrySpec& spec,
-                      const std::optional<std::vector<uint32_t>>& oids, const InfoLog& info) {
+                      const std::optional<std::vector<uint32_t>>& oids, const PipelineOptions& pipeline,
+                      const InfoLog& info) {
   if (spec.tableData) {
     if (info) info("dumping contents of table \"" + (spec.namespace_ ? *spec.namespace_ + "." : "") + spec.tag + "\"");
     PGARC_ASSIGN(auto stream, writer.openTableData(entry.dumpId));
     StreamChunkSink sink(*stream);
-    Status st = spec.tableData(sink);
+    Status st = pipeTableData(spec, sink, pipeline);
     if (!st.ok()) return std::move(st).error().withDumpId(entry.dumpId);
     return stream->close();
   }
@@ -343,9 +357,13 @@ Status writeOutput(const DumpPlan& plan, const DumpOptions& o, const ObjectStore
   built.toc.header.compression = compression.algorithm;
   PGARC_ASSIGN(auto writer, createManifestedWriter(path, w, manifestPath));
   PGARC_TRY(writer->begin(built.toc));
+  PipelineOptions pipeline;
+  // Uncompressed custom format stores one chunk per write, as pg_dump; the
+  // lz4 and zstd frame writers are kept to their write pattern as well.
+  pipeline.keepWriteBoundaries = o.format == ArchiveKind::Custom && compression.algorithm != CompressionAlgorithm::Gzip;
   auto onLeader = [&](size_t i) -> Status {
     if (!built.specs[i]) return Error{"no data producer for a TOC entry with data", "", std::nullopt, built.toc.entries[i].dumpId};
-    return writeEntryData(*writer, built.toc.entries[i], *built.specs[i], blobOids[i], info);
+    return writeEntryData(*writer, built.toc.entries[i], *built.specs[i], blobOids[i], pipeline, info);
   };
   if (o.jobs > 1 && workers && (o.format == ArchiveKind::Directory || o.format == ArchiveKind::Custom)) {
     ParallelDataPlan p;
@@ -360,7 +378,7 @@ Status writeOutput(const DumpPlan& plan, const DumpOptions& o, const ObjectStore
   } else {
     for (size_t i = 0; i < built.toc.entries.size(); i++) {
       if (!built.specs[i]) continue;
-      PGARC_TRY(writeEntryData(*writer, built.toc.entries[i], *built.specs[i], blobOids[i], info));
+      PGARC_TRY(writeEntryData(*writer, built.toc.entries[i], *built.specs[i], blobOids[i], pipeline, info));
     }
   }
   return writer->finish();

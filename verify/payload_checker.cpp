@@ -383,7 +383,6 @@ PayloadChecker::PayloadChecker(const TocEntry& entry, const PayloadOptions& opti
     copy_.emplace(columns, options.encoding == TextEncoding::Utf8, [this](std::string what, uint64_t offset) {
       report_.addForEntry(entry_, file_, std::move(what), offset, OffsetKind::Payload);
     });
-    if (options.hash) rowsHash_.emplace();
   } else if (entry.desc == "TABLE DATA") {
     kind_ = Kind::Insert;
   } else {
@@ -394,10 +393,11 @@ PayloadChecker::PayloadChecker(const TocEntry& entry, const PayloadOptions& opti
 
 Status PayloadChecker::write(std::string_view data) {
   if (data.empty()) return {};
-  if (hash_) hash_->update(data);
   if (copy_) {
     copy_->feed(data);
-    if (rowsHash_) hashRows(data);
+    if (hash_) hashCopy(data);
+  } else if (hash_) {
+    hash_->update(data);
   }
   if (kind_ == Kind::Insert) {
     tail_.append(data.size() >= 2 ? data.substr(data.size() - 2) : data);
@@ -411,12 +411,16 @@ Status PayloadChecker::write(std::string_view data) {
   return {};
 }
 
-// Hashes the COPY rows alone: everything before the line holding \. . A line
-// that starts with a backslash is held back until it is known not to be the
-// marker; every other line is hashed as it arrives.
-void PayloadChecker::hashRows(std::string_view data) {
-  if (rowsDone_) return;
-  const uint64_t end = bytes_ + data.size();
+// One pass of SHA-256 gives both digests of COPY data: the payload is hashed
+// in order, and the state at the end of the rows (the line holding \. is not
+// a row) is kept as the rows digest. A line that starts with a backslash is
+// held back until it is known not to be the marker; every other line is
+// hashed as it arrives.
+void PayloadChecker::hashCopy(std::string_view data) {
+  if (rowsDone_) {
+    hash_->update(data);
+    return;
+  }
   const uint64_t rowEnd = copy_->rowBytes();
   std::string joined;
   std::string_view s = data;
@@ -429,21 +433,23 @@ void PayloadChecker::hashRows(std::string_view data) {
   }
   pending_.clear();
   if (copy_->markerSeen()) {
-    if (rowEnd > sStart) rowsHash_->update(s.substr(0, rowEnd - sStart));
+    const size_t rows = rowEnd > sStart ? static_cast<size_t>(rowEnd - sStart) : 0;
+    hash_->update(s.substr(0, rows));
+    rowsHash_ = *hash_;
+    hash_->update(s.substr(rows));
     rowsDone_ = true;
     return;
   }
   const uint64_t lineStart = std::max(rowEnd, sStart);
-  rowsHash_->update(s.substr(0, lineStart - sStart));
+  hash_->update(s.substr(0, lineStart - sStart));
   std::string_view partial = s.substr(lineStart - sStart);
   bool maybeMarker = lineStart == rowEnd && !partial.empty() && partial[0] == '\\' &&
                      (partial.size() == 1 || partial[1] == '.');
   if (maybeMarker) {
     pending_ = std::string(partial);
   } else {
-    rowsHash_->update(partial);
+    hash_->update(partial);
   }
-  (void)end;
 }
 
 EntryOutcome PayloadChecker::finish(bool streamClean) {
@@ -461,6 +467,11 @@ EntryOutcome PayloadChecker::finish(bool streamClean) {
   if (copy_) {
     o.rows = copy_->rows();
     o.rowsKnown = true;
+    if (hash_ && !rowsDone_) {
+      rowsHash_ = *hash_;  // the rows read so far; a held-back line is not one
+      hash_->update(pending_);
+      pending_.clear();
+    }
   }
   if (hash_) o.sha256 = hash_->hexDigest();
   if (rowsHash_ && (rowsDone_ || !streamClean)) o.rowsSha256 = rowsHash_->hexDigest();

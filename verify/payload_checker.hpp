@@ -79,8 +79,8 @@ class PayloadChecker : public ByteSink {
   Kind kind_;
   std::optional<CopyTextChecker> copy_;
   std::optional<Sha256> hash_;
-  std::optional<Sha256> rowsHash_;
-  void hashRows(std::string_view data);
+  std::optional<Sha256> rowsHash_;  // the state of hash_ at the end of the rows
+  void hashCopy(std::string_view data);
 
   uint64_t bytes_ = 0;
   std::string pending_;      // possible start of the \. line, not yet hashed

@@ -1,0 +1,123 @@
+#include "dump/pipelined_sink.hpp"
+
+#include <utility>
+
+namespace pgarc::dump {
+
+PipelinedSink::PipelinedSink(ChunkSink& downstream, PipelineOptions options)
+    : downstream_(downstream), options_(options) {
+  if (options_.queueDepth == 0) options_.queueDepth = 1;
+  current_.bytes.reserve(options_.batchBytes);
+}
+
+PipelinedSink::~PipelinedSink() { stop(true); }
+
+Status PipelinedSink::consumerError() {
+  std::lock_guard<std::mutex> g(mutex_);
+  return *error_;
+}
+
+Status PipelinedSink::write(std::string_view bytes) {
+  if (failed_.load(std::memory_order_acquire)) return consumerError();
+  if (stopped_) return makeError("write to a finished data pipeline");
+  if (bytes.empty()) return {};
+  current_.bytes.append(bytes);
+  if (options_.keepWriteBoundaries) current_.ends.push_back(current_.bytes.size());
+  if (current_.bytes.size() >= options_.batchBytes) return pushCurrent();
+  return {};
+}
+
+Status PipelinedSink::pushCurrent() {
+  Batch next;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    released_.wait(lock, [&] { return queue_.size() < options_.queueDepth || failed_.load(); });
+    if (failed_.load()) return *error_;
+    // Started with the first full batch: a small table never costs a thread.
+    if (!consumer_.joinable()) consumer_ = std::thread([this] { consume(); });
+    queue_.push_back(std::move(current_));
+    if (!spare_.empty()) {
+      next = std::move(spare_.back());
+      spare_.pop_back();
+    }
+  }
+  queued_.notify_one();
+  next.bytes.clear();
+  next.ends.clear();
+  if (next.bytes.capacity() < options_.batchBytes) next.bytes.reserve(options_.batchBytes);
+  current_ = std::move(next);
+  return {};
+}
+
+Status PipelinedSink::deliver(const Batch& batch) {
+  if (!options_.keepWriteBoundaries) return downstream_.write(batch.bytes);
+  size_t from = 0;
+  for (size_t end : batch.ends) {
+    PGARC_TRY(downstream_.write(std::string_view(batch.bytes).substr(from, end - from)));
+    from = end;
+  }
+  return {};
+}
+
+void PipelinedSink::consume() {
+  for (;;) {
+    Batch batch;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      queued_.wait(lock, [&] { return !queue_.empty() || ending_ || dropping_; });
+      if (dropping_ || queue_.empty()) return;
+      batch = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    released_.notify_one();
+    Status st = deliver(batch);
+    std::lock_guard<std::mutex> g(mutex_);
+    if (!st.ok()) {
+      error_ = std::move(st).error();
+      failed_.store(true, std::memory_order_release);
+      queue_.clear();
+      released_.notify_all();
+      return;
+    }
+    // A batch grown by a huge row is not kept: memory returns to the batch size.
+    if (batch.bytes.capacity() <= 2 * options_.batchBytes) spare_.push_back(std::move(batch));
+  }
+}
+
+void PipelinedSink::stop(bool drop) {
+  if (stopped_) return;
+  stopped_ = true;
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    ending_ = true;
+    if (drop) {
+      dropping_ = true;
+      queue_.clear();
+    }
+  }
+  queued_.notify_all();
+  if (consumer_.joinable()) consumer_.join();
+}
+
+Status PipelinedSink::finish() {
+  if (stopped_) return makeError("data pipeline finished twice");
+  if (!consumer_.joinable()) {
+    // Everything fit in one batch: no thread was started, write it here.
+    stopped_ = true;
+    return current_.bytes.empty() ? Status{} : deliver(current_);
+  }
+  if (!failed_.load() && !current_.bytes.empty()) {
+    Status st = pushCurrent();
+    if (!st.ok()) {
+      stop(true);
+      return st;
+    }
+  }
+  stop(false);
+  if (failed_.load()) return *error_;
+  return {};
+}
+
+void PipelinedSink::cancel() { stop(true); }
+
+}  // namespace pgarc::dump
