@@ -197,7 +197,7 @@ class ManifestedWriter : public ArchiveWriter {
   Status finish() override {
     PGARC_TRY(inner_->finish());
     PGARC_ASSIGN(Manifest m, build());
-    return writeManifestFile(m, manifestPath_);
+    return writeManifestFile(m, manifestPath_, syncModeOf(w_));
   }
 
  private:

@@ -335,7 +335,7 @@ Status writeOutput(const DumpPlan& plan, const DumpOptions& o, const ObjectStore
     if (path == "-") {
       PGARC_ASSIGN(out, openStdout());
     } else {
-      PGARC_ASSIGN(out, createOutputFile(path));
+      PGARC_ASSIGN(out, createOutputFile(path, o.noSync ? SyncMode::NoSync : SyncMode::Sync));
     }
     if (compression.algorithm != CompressionAlgorithm::None) {
       PGARC_ASSIGN(auto gz, GzipOutput::create(std::move(out), compression));
@@ -353,6 +353,7 @@ Status writeOutput(const DumpPlan& plan, const DumpOptions& o, const ObjectStore
   WriterOptions w;
   w.kind = o.format;
   w.compression = compression;
+  w.sync = !o.noSync;
   built.toc.header.compressionLevel = compression.algorithm == CompressionAlgorithm::None ? 0 : compression.level;
   built.toc.header.compression = compression.algorithm;
   PGARC_ASSIGN(auto writer, createManifestedWriter(path, w, manifestPath));

@@ -21,7 +21,7 @@ Result<std::unique_ptr<ArchiveWriter>> createArchiveWriter(const std::string& pa
     case ArchiveKind::Directory:
       return createDirectoryWriter(path, options);
     case ArchiveKind::Custom: {
-      PGARC_ASSIGN(auto out, createOutputFile(path));
+      PGARC_ASSIGN(auto out, createOutputFile(path, syncModeOf(options)));
       return createCustomWriter(std::move(out), options);
     }
     case ArchiveKind::Tar: {
@@ -29,7 +29,7 @@ Result<std::unique_ptr<ArchiveWriter>> createArchiveWriter(const std::string& pa
       if (options.compression.algorithm != CompressionAlgorithm::None) {
         return makeError("compression is not supported by tar archive format");
       }
-      PGARC_ASSIGN(auto out, createOutputFile(path));
+      PGARC_ASSIGN(auto out, createOutputFile(path, syncModeOf(options)));
       return createTarWriter(std::move(out), options);
     }
     case ArchiveKind::Plain:

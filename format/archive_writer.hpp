@@ -9,6 +9,7 @@
 
 #include "format/archive.hpp"
 #include "format/archive_reader.hpp"
+#include "format/io.hpp"
 #include "format/result.hpp"
 
 namespace pgarc {
@@ -18,6 +19,9 @@ class OutputStream;
 struct WriterOptions {
   ArchiveKind kind = ArchiveKind::Custom;
   CompressionSpec compression{CompressionAlgorithm::Gzip, -1, false};
+  // The written files (and a directory archive's directory) are synced to
+  // disk before finish() returns; pg_dump --no-sync turns this off.
+  bool sync = true;
 };
 
 class DataStream {
@@ -56,6 +60,8 @@ class ArchiveWriter {
   // looks like a complete archive.
   virtual Status finish() = 0;
 };
+
+inline SyncMode syncModeOf(const WriterOptions& o) { return o.sync ? SyncMode::Sync : SyncMode::NoSync; }
 
 // Custom and tar write to a file path ("-" = stdout); directory to a directory path.
 Result<std::unique_ptr<ArchiveWriter>> createArchiveWriter(const std::string& path, const WriterOptions& options);

@@ -31,9 +31,10 @@ class OutputSink : public ByteSink {
 // One compressed output file: data file or large object.
 class CompressedFile {
  public:
-  static Result<std::unique_ptr<CompressedFile>> create(const std::string& path, const CompressionSpec& spec) {
+  static Result<std::unique_ptr<CompressedFile>> create(const std::string& path, const CompressionSpec& spec,
+                                                       SyncMode sync) {
     auto f = std::unique_ptr<CompressedFile>(new CompressedFile());
-    PGARC_ASSIGN(f->out_, createOutputFile(path));
+    PGARC_ASSIGN(f->out_, createOutputFile(path, sync));
     f->sink_ = std::make_unique<OutputSink>(*f->out_);
     PGARC_ASSIGN(f->compressor_, makeCompressor(spec, CodecContainer::File, *f->sink_));
     return f;
@@ -56,8 +57,8 @@ class CompressedFile {
   std::unique_ptr<Compressor> compressor_;
 };
 
-Status writeWholeFile(const std::string& path, std::string_view bytes) {
-  PGARC_ASSIGN(auto out, createOutputFile(path));
+Status writeWholeFile(const std::string& path, std::string_view bytes, SyncMode sync) {
+  PGARC_ASSIGN(auto out, createOutputFile(path, sync));
   PGARC_TRY(out->write(bytes));
   return out->commit();
 }
@@ -176,7 +177,7 @@ class DirectoryWriter : public ArchiveWriter {
   Result<std::unique_ptr<DataStream>> openTableData(int dumpId) override {
     PGARC_ASSIGN(const TocEntry* e, entryForData(dumpId, false));
     std::string path = dir_ + "/" + *e->filename + compressionSuffix(options_.compression.algorithm);
-    PGARC_ASSIGN(auto file, CompressedFile::create(path, options_.compression));
+    PGARC_ASSIGN(auto file, CompressedFile::create(path, options_.compression, syncMode()));
     openStreams_++;
     return std::unique_ptr<DataStream>(std::make_unique<DirectoryDataStream>(*this, dumpId, std::move(file)));
   }
@@ -199,13 +200,16 @@ class DirectoryWriter : public ArchiveWriter {
     ByteWriter w(toc_.header.intSize, toc_.header.offSize);
     writeHeader(w, toc_.header);
     writeToc(w, toc_.entries, toc_.header, TocExtra::Filename);
-    PGARC_TRY(writeWholeFile(dir_ + "/toc.dat", w.bytes()));
+    PGARC_TRY(writeWholeFile(dir_ + "/toc.dat", w.bytes(), syncMode()));
+    // Each file was synced as it was committed; the directory holds their names.
+    if (options_.sync) PGARC_TRY(syncDirectory(dir_));
     finished_ = true;
     return {};
   }
 
   // Called by the streams.
   const CompressionSpec& compression() const { return options_.compression; }
+  SyncMode syncMode() const { return syncModeOf(options_); }
   const std::string& dir() const { return dir_; }
   void streamClosed(int dumpId, bool complete) {
     openStreams_--;
@@ -261,7 +265,7 @@ Status DirectoryBlobStream::beginBlob(uint32_t oid) {
   if (oid == 0) return makeError("invalid large object OID 0");
   oid_ = oid;
   std::string path = writer_.dir() + "/" + blobFileName(oid) + compressionSuffix(writer_.compression().algorithm);
-  PGARC_ASSIGN(file_, CompressedFile::create(path, writer_.compression()));
+  PGARC_ASSIGN(file_, CompressedFile::create(path, writer_.compression(), writer_.syncMode()));
   return {};
 }
 
@@ -270,7 +274,7 @@ Status DirectoryBlobStream::close() {
   if (file_) return makeError("close while large object " + std::to_string(oid_) + " is open");
   closed_ = true;
   // The index is never compressed, as pg_dump writes it.
-  auto st = writeWholeFile(writer_.dir() + "/" + indexName_, index_);
+  auto st = writeWholeFile(writer_.dir() + "/" + indexName_, index_, writer_.syncMode());
   writer_.streamClosed(dumpId_, st.ok());
   return st;
 }

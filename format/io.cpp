@@ -187,8 +187,8 @@ class NonSeekableInput : public InputStream {
 
 class FdOutput : public OutputStream {
  public:
-  FdOutput(int fd, std::string finalName, std::string tmpName, bool closeAtEnd = false)
-      : fd_(fd), name_(std::move(finalName)), tmp_(std::move(tmpName)), closeAtEnd_(closeAtEnd) {
+  FdOutput(int fd, std::string finalName, std::string tmpName, SyncMode sync, bool closeAtEnd = false)
+      : fd_(fd), name_(std::move(finalName)), tmp_(std::move(tmpName)), sync_(sync), closeAtEnd_(closeAtEnd) {
     struct stat st {};
     seekable_ = fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) &&
                 ::lseek(fd_, 0, SEEK_CUR) >= 0;
@@ -223,7 +223,7 @@ class FdOutput : public OutputStream {
   Status commit() override {
     PGARC_TRY(flush());
     if (!tmp_.empty()) {
-      if (::fsync(fd_) != 0 && errno != EINVAL) return systemError("fsync", tmp_);
+      if (sync_ == SyncMode::Sync && ::fsync(fd_) != 0 && errno != EINVAL) return systemError("fsync", tmp_);
       if (::close(fd_) != 0) {
         fd_ = -1;
         return systemError("close", tmp_);
@@ -254,6 +254,7 @@ class FdOutput : public OutputStream {
   int fd_;
   std::string name_;
   std::string tmp_;  // empty for stdout and devices
+  SyncMode sync_;
   bool closeAtEnd_ = false;
   bool seekable_ = false;
   bool committed_ = false;
@@ -278,7 +279,7 @@ std::unique_ptr<InputStream> nonSeekable(std::unique_ptr<InputStream> in) {
   return std::make_unique<NonSeekableInput>(std::move(in));
 }
 
-Result<std::unique_ptr<OutputStream>> createOutputFile(const std::string& path) {
+Result<std::unique_ptr<OutputStream>> createOutputFile(const std::string& path, SyncMode sync) {
   if (path == "-") return openStdout();
   // A device or pipe (/dev/null, a FIFO) is written in place: renaming a
   // temporary file over it would replace the device with a regular file.
@@ -286,17 +287,30 @@ Result<std::unique_ptr<OutputStream>> createOutputFile(const std::string& path) 
   if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) return systemError("open output file", path);
-    return std::unique_ptr<OutputStream>(new FdOutput(fd, path, "", true));
+    return std::unique_ptr<OutputStream>(new FdOutput(fd, path, "", sync, true));
   }
   std::random_device rd;
   std::string tmp = path + ".tmp-" + std::to_string(rd() % 1000000);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0) return systemError("open output file", tmp);
-  return std::unique_ptr<OutputStream>(new FdOutput(fd, path, tmp));
+  return std::unique_ptr<OutputStream>(new FdOutput(fd, path, tmp, sync));
+}
+
+Status syncDirectory(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return systemError("open directory", dir);
+  // Some file systems refuse fsync on a directory; pg_dump ignores that too.
+  if (::fsync(fd) != 0 && errno != EINVAL && errno != EBADF) {
+    Error e = systemError("fsync directory", dir);
+    ::close(fd);
+    return e;
+  }
+  ::close(fd);
+  return {};
 }
 
 Result<std::unique_ptr<OutputStream>> openStdout() {
-  return std::unique_ptr<OutputStream>(new FdOutput(1, "<stdout>", ""));
+  return std::unique_ptr<OutputStream>(new FdOutput(1, "<stdout>", "", SyncMode::NoSync));
 }
 
 Status MemoryOutput::write(std::string_view d) {

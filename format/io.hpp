@@ -48,9 +48,15 @@ std::unique_ptr<InputStream> openInputMemory(std::string data, std::string name 
 // Wraps a stream so that it reports itself non-seekable (tests of pipe handling).
 std::unique_ptr<InputStream> nonSeekable(std::unique_ptr<InputStream> in);
 
+// Whether commit() waits until the file's data is on disk (fsync), as pg_dump
+// does unless told --no-sync.
+enum class SyncMode { Sync, NoSync };
+
 // Writes to "<path>.tmp-XXXX" and renames to path on commit(); removed if
 // destroyed uncommitted. "-" means stdout (never seekable here, as a pipe).
-Result<std::unique_ptr<OutputStream>> createOutputFile(const std::string& path);
+Result<std::unique_ptr<OutputStream>> createOutputFile(const std::string& path, SyncMode sync = SyncMode::Sync);
+// fsyncs a directory, so that the names of the files just created in it last.
+Status syncDirectory(const std::string& dir);
 // Plain stdout; seekable when it is a regular file, as pg_dump checks.
 Result<std::unique_ptr<OutputStream>> openStdout();
 

@@ -196,8 +196,8 @@ Result<Manifest> readManifestFile(const std::string& path) {
   return m;
 }
 
-Status writeManifestFile(const Manifest& m, const std::string& path) {
-  PGARC_ASSIGN(auto out, createOutputFile(path));
+Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync) {
+  PGARC_ASSIGN(auto out, createOutputFile(path, sync));
   PGARC_TRY(out->write(manifestToJson(m)));
   return out->commit();
 }

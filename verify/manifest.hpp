@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "format/io.hpp"
 #include "format/result.hpp"
 #include "verify/report.hpp"
 
@@ -67,7 +68,7 @@ std::string manifestToJson(const Manifest& m);
 Result<Manifest> parseManifest(std::string_view json);
 Result<Manifest> readManifestFile(const std::string& path);
 
-Status writeManifestFile(const Manifest& m, const std::string& path);
+Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync = SyncMode::Sync);
 
 // Scans a finished archive (any format) and writes its manifest, to
 // `manifestPath` or the default place. For pgarc dump to call after writing.
