@@ -1,5 +1,6 @@
 #include "verify/copy_text_scan.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -149,84 +150,143 @@ PGARC_AVX2 bool utf8BlocksValid(const uint8_t* p, size_t n) {
   return _mm256_testz_si256(errors, errors) != 0;
 }
 
-// Bit i set when byte i of the 64 is a tab, newline, backslash, carriage
-// return or NUL. One lookup on the low nibble gives the only byte with that
-// nibble that matters (or 0x80, which no byte below 0x80 equals; bytes from
-// 0x80 up look up zero and equal nothing either).
-PGARC_AVX2 inline uint64_t copySpecialMask(const uint8_t* p) {
-  const __m256i table = table16(0x00, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, '\t', '\n', 0x80, '\\', '\r',
-                                0x80, 0x80);
-  const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
-  const uint32_t lo = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(table, a), a)));
-  const uint32_t hi = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(table, b), b)));
-  return (static_cast<uint64_t>(hi) << 32) | lo;
+PGARC_AVX2 inline uint64_t mask64(__m256i lo, __m256i hi) {
+  return static_cast<uint32_t>(_mm256_movemask_epi8(lo)) |
+         (static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(hi))) << 32);
 }
 
-// The row structure of one piece: only tabs, newlines and backslashes need
-// looking at, and the scanner jumps from one to the next by bit mask.
-// Positions are relative to the piece; the escape being finished from the
-// previous piece has its backslash at -1.
+PGARC_AVX2 inline uint64_t bytesEqual(__m256i lo, __m256i hi, char c) {
+  const __m256i v = _mm256_set1_epi8(c);
+  return mask64(_mm256_cmpeq_epi8(lo, v), _mm256_cmpeq_epi8(hi, v));
+}
+
+// Bytes equal to the entry of `table` at their low nibble. Entries of 0x80
+// match nothing: no byte below 0x80 equals it, and bytes from 0x80 up look
+// up zero.
+PGARC_AVX2 inline uint64_t bytesInTable(__m256i lo, __m256i hi, __m256i table) {
+  return mask64(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(table, lo), lo),
+                _mm256_cmpeq_epi8(_mm256_shuffle_epi8(table, hi), hi));
+}
+
+struct BlockMasks {
+  uint64_t tab, newline, backslash;
+  uint64_t bad;  // carriage return or NUL
+};
+
+PGARC_AVX2 inline BlockMasks classifyBlock(__m256i lo, __m256i hi) {
+  const __m256i special = table16(0x00, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, '\t', '\n', 0x80, '\\',
+                                  '\r', 0x80, 0x80);
+  BlockMasks m;
+  const uint64_t any = bytesInTable(lo, hi, special);
+  m.tab = bytesEqual(lo, hi, '\t');
+  m.newline = bytesEqual(lo, hi, '\n');
+  m.backslash = bytesEqual(lo, hi, '\\');
+  m.bad = any & ~(m.tab | m.newline | m.backslash);
+  return m;
+}
+
+// Bytes that may follow an escaping backslash: b f n r t v \ and N. Two
+// tables, as b/r, f/v and n/N share their low nibbles.
+PGARC_AVX2 inline uint64_t escapeLetters(__m256i lo, __m256i hi) {
+  const __m256i first = table16(0x80, 0x80, 'b', 0x80, 't', 0x80, 'f', 0x80, 0x80, 0x80, 0x80, 0x80, '\\', 0x80,
+                                'n', 0x80);
+  const __m256i second = table16(0x80, 0x80, 'r', 0x80, 0x80, 0x80, 'v', 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+                                 'N', 0x80);
+  return bytesInTable(lo, hi, first) | bytesInTable(lo, hi, second);
+}
+
+// The bytes escaped by a backslash: those after an odd-length run of
+// backslashes (a run of even length escapes its own last backslash). Runs
+// are told apart by the parity of their start, and adding a run's start bit
+// to it carries out just past its end. `escapedIn`: byte 0 is escaped by a
+// backslash at the end of the block before; `escapedOut` likewise for the
+// byte after this block.
+inline uint64_t escapedBytes(uint64_t backslash, bool escapedIn, bool& escapedOut) {
+  constexpr uint64_t kEven = 0x5555555555555555ULL, kOdd = ~kEven;
+  const uint64_t in = escapedIn ? 1 : 0;
+  const uint64_t runs = backslash & ~in;
+  const uint64_t starts = runs & ~(runs << 1);
+  const uint64_t evenEnds = (runs + (starts & kEven)) & ~runs;
+  uint64_t oddSum;
+  escapedOut = __builtin_add_overflow(runs, starts & kOdd, &oddSum);
+  const uint64_t oddEnds = oddSum & ~runs;
+  return (evenEnds & kOdd) | (oddEnds & kEven) | in;
+}
+
+// The row structure of one piece, 64 bytes at a time on bit masks: tabs
+// count fields by popcount, newlines end rows, escapes are found as odd
+// backslash runs and checked against the allowed letters all at once.
+// Positions are relative to the piece.
 class StructureScan {
  public:
   StructureScan(CopyScanState& s, std::optional<size_t> columns, const uint8_t* p, size_t n)
       : s_(s), columns_(columns), p_(p), n_(static_cast<int64_t>(n)) {
-    const int64_t base = static_cast<int64_t>(s.offset);
-    rowStart_ = static_cast<int64_t>(s.rowStart) - base;
-    fieldStart_ = s.fieldStart ? 0 : kNone;
+    rowStart_ = static_cast<int64_t>(s.rowStart) - static_cast<int64_t>(s.offset);
     fields_ = s.fields;
     rows_ = s.rows;
   }
 
   PGARC_AVX2 bool run() {
+    bool escaped = false;
     switch (s_.phase) {
       case CopyScanPhase::LineStart:
       case CopyScanPhase::Field:
         break;
       case CopyScanPhase::Escape:
-        if (escape(-1, s_.escapeAtFieldStart) == Step::GiveUp) return false;
+        escaped = true;  // byte 0 is the escape letter
         break;
       case CopyScanPhase::NullMarker:
-        if (afterNullMarker(-1) == Step::GiveUp) return false;
+        // The tab or newline that must end the \N is counted below.
+        if (p_[0] != '\t' && p_[0] != '\n') return false;
         break;
       default:
         return false;
     }
     for (int64_t block = 0; block < n_; block += 64) {
-      uint64_t mask;
-      if (block + 64 <= n_) {
-        mask = copySpecialMask(p_ + block);
+      const int64_t length = std::min<int64_t>(64, n_ - block);
+      __m256i lo, hi;
+      if (length == 64) {
+        lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p_ + block));
+        hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p_ + block + 32));
       } else {
-        uint8_t tail[64];
+        alignas(32) uint8_t tail[64];
         std::memset(tail, 'a', sizeof tail);
-        std::memcpy(tail, p_ + block, static_cast<size_t>(n_ - block));
-        mask = copySpecialMask(tail);
+        std::memcpy(tail, p_ + block, static_cast<size_t>(length));
+        lo = _mm256_load_si256(reinterpret_cast<const __m256i*>(tail));
+        hi = _mm256_load_si256(reinterpret_cast<const __m256i*>(tail + 32));
       }
-      while (mask != 0) {
-        const int64_t k = block + __builtin_ctzll(mask);
-        mask &= mask - 1;
-        if (k < skipUntil_) continue;
-        const uint8_t c = p_[k];
-        if (c == '\t') {
-          fields_++;
-          fieldStart_ = k + 1;
-        } else if (c == '\n') {
-          if (!endRow(k)) return false;
-        } else if (c == '\\') {
-          if (escape(k, k == fieldStart_) == Step::GiveUp) return false;
-        } else {
-          return false;  // carriage return or NUL
+      const BlockMasks m = classifyBlock(lo, hi);
+      if (m.bad != 0) return false;
+      if (m.backslash != 0 || escaped) {
+        bool escapedOut = false;
+        uint64_t letters = escapedBytes(m.backslash, escaped, escapedOut);
+        if (length < 64) {
+          escapedOut = (letters >> length) & 1;
+          letters &= (uint64_t{1} << length) - 1;
+        }
+        escaped = escapedOut;
+        if (letters != 0) {
+          if ((letters & ~escapeLetters(lo, hi)) != 0) return false;
+          for (uint64_t nulls = letters & bytesEqual(lo, hi, 'N'); nulls != 0; nulls &= nulls - 1) {
+            if (!nullMarkerAt(block + __builtin_ctzll(nulls))) return false;
+          }
         }
       }
+      uint64_t tabs = m.tab;
+      for (uint64_t lines = m.newline; lines != 0; lines &= lines - 1) {
+        const int bit = __builtin_ctzll(lines);
+        const uint64_t before = (uint64_t{1} << bit) - 1;
+        fields_ += static_cast<size_t>(__builtin_popcountll(tabs & before));
+        tabs &= ~before;
+        if (!endRow(block + bit)) return false;
+      }
+      fields_ += static_cast<size_t>(__builtin_popcountll(tabs));
     }
-    finishState();
+    finishState(escaped);
     return true;
   }
 
  private:
-  static constexpr int64_t kNone = INT64_MIN;
-  enum class Step { Done, GiveUp, Carried };
-
   bool endRow(int64_t at) {
     if (columns_) {
       size_t got = (at == rowStart_ && *columns_ == 0) ? 0 : fields_;
@@ -235,61 +295,43 @@ class StructureScan {
     rows_++;
     fields_ = 1;
     rowStart_ = at + 1;
-    fieldStart_ = at + 1;
     return true;
   }
 
-  // The backslash at `at`; the byte after it is the escape.
-  Step escape(int64_t at, bool atFieldStart) {
-    fieldStart_ = kNone;
-    if (at + 1 >= n_) {
-      carried_ = CopyScanPhase::Escape;
-      carriedAtFieldStart_ = atFieldStart;
-      carriedAtLineStart_ = at == rowStart_;
-      return Step::Carried;
-    }
-    skipUntil_ = at + 2;
-    switch (p_[at + 1]) {
-      case 'b': case 'f': case 'n': case 'r': case 't': case 'v': case '\\':
-        return Step::Done;
-      case 'N':
-        if (!atFieldStart) return Step::GiveUp;
-        return afterNullMarker(at + 1);
-      default:
-        return Step::GiveUp;
-    }
+  // Whether the backslash at `at` opens its field.
+  bool backslashAtFieldStart(int64_t at) const {
+    if (at >= 1) return p_[at - 1] == '\t' || p_[at - 1] == '\n';
+    if (at == 0) return s_.fieldStart;
+    return s_.escapeAtFieldStart;  // the backslash ended the previous piece
   }
 
-  // \N ends its field: the byte after the N at `at` must be a tab or newline.
-  Step afterNullMarker(int64_t at) {
+  // An escaped N at `at`: \N must make up its whole field.
+  bool nullMarkerAt(int64_t at) {
+    if (!backslashAtFieldStart(at - 1)) return false;
     if (at + 1 >= n_) {
-      carried_ = CopyScanPhase::NullMarker;
-      return Step::Carried;
+      carriedNullMarker_ = true;
+      return true;
     }
-    skipUntil_ = at + 2;
-    const uint8_t c = p_[at + 1];
-    if (c == '\t') {
-      fields_++;
-      fieldStart_ = at + 2;
-      return Step::Done;
-    }
-    if (c == '\n') return endRow(at + 1) ? Step::Done : Step::GiveUp;
-    return Step::GiveUp;
+    return p_[at + 1] == '\t' || p_[at + 1] == '\n';
   }
 
-  void finishState() {
+  void finishState(bool escapeOpen) {
     const uint64_t base = s_.offset;
+    const bool fieldStartBefore = s_.fieldStart;
     s_.fields = fields_;
     s_.rows = rows_;
     s_.rowStart = static_cast<uint64_t>(static_cast<int64_t>(base) + rowStart_);
     s_.rowBytes = s_.rowStart;
     s_.offset = base + static_cast<uint64_t>(n_);
-    if (carried_) {
-      s_.phase = *carried_;
-      if (*carried_ == CopyScanPhase::Escape) {
-        s_.escapeAtFieldStart = carriedAtFieldStart_;
-        s_.escapeAtLineStart = carriedAtLineStart_;
-      }
+    if (escapeOpen) {
+      const int64_t at = n_ - 1;
+      s_.phase = CopyScanPhase::Escape;
+      s_.escapeAtFieldStart = at >= 1 ? (p_[at - 1] == '\t' || p_[at - 1] == '\n') : fieldStartBefore;
+      s_.escapeAtLineStart = at == rowStart_;
+      s_.lineEmpty = false;
+      s_.fieldStart = false;
+    } else if (carriedNullMarker_) {
+      s_.phase = CopyScanPhase::NullMarker;
       s_.lineEmpty = false;
       s_.fieldStart = false;
     } else if (rowStart_ == n_) {
@@ -299,7 +341,7 @@ class StructureScan {
     } else {
       s_.phase = CopyScanPhase::Field;
       s_.lineEmpty = false;
-      s_.fieldStart = fieldStart_ == n_;
+      s_.fieldStart = p_[n_ - 1] == '\t';
     }
   }
 
@@ -308,13 +350,9 @@ class StructureScan {
   const uint8_t* p_;
   int64_t n_;
   int64_t rowStart_;
-  int64_t fieldStart_;
-  int64_t skipUntil_ = 0;
   size_t fields_;
   uint64_t rows_;
-  std::optional<CopyScanPhase> carried_;
-  bool carriedAtFieldStart_ = false;
-  bool carriedAtLineStart_ = false;
+  bool carriedNullMarker_ = false;
 };
 
 #endif  // PGARC_COPY_SCAN_AVX2
