@@ -33,12 +33,8 @@ class CustomWalker {
                           entries.error().offset, OffsetKind::File});
       return;
     }
-    report_.toc = ArchiveToc{*header, std::move(*entries)};
+    payload_ = adoptToc(report_, *header, std::move(*entries), file_, options_);
     toc_ = &*report_.toc;
-    report_.stats.entriesChecked = toc_->entries.size();
-    checkTocStructure(toc_->entries, report_, file_);
-    payload_.encoding = encodingOfToc(toc_->entries);
-    payload_.hash = options_.hash;
     for (const auto& e : toc_->entries) {
       byId_[e.dumpId] = &e;
       if (e.hadDumper) {
@@ -59,11 +55,7 @@ class CustomWalker {
 
  private:
   void problem(const TocEntry* e, std::string what, std::optional<uint64_t> offset) {
-    if (e) {
-      report_.addForEntry(*e, file_, std::move(what), offset);
-    } else {
-      report_.add(Problem{file_, {}, {}, {}, std::move(what), offset, OffsetKind::File});
-    }
+    reportProblem(report_, file_, e, std::move(what), offset);
   }
 
   uint64_t remaining() const {
@@ -285,11 +277,7 @@ class CustomWalker {
 }  // namespace
 
 Status walkCustomArchive(std::unique_ptr<InputStream> raw, const WalkOptions& options, Report& report) {
-  report.formatName = "custom";
-  return walkReadingAhead(std::move(raw), options, report, [&](ReadAheadInput& in) {
-    CustomWalker walker(in, options, report);
-    walker.run();
-  });
+  return walkSingleFileArchive<CustomWalker>(std::move(raw), options, report, "custom");
 }
 
 }  // namespace pgarc

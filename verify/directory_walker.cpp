@@ -63,12 +63,8 @@ class DirectoryWalker {
       fileProblem(tocFile->first, std::to_string(*sz - in->position()) + " unexpected bytes after the TOC",
                   in->position());
     }
-    report_.toc = ArchiveToc{*header, std::move(*entries)};
+    payload_ = adoptToc(report_, *header, std::move(*entries), path(tocFile->first), options_);
     const ArchiveToc& toc = *report_.toc;
-    report_.stats.entriesChecked = toc.entries.size();
-    checkTocStructure(toc.entries, report_, path(tocFile->first));
-    payload_.encoding = encodingOfToc(toc.entries);
-    payload_.hash = options_.hash;
     for (const auto& e : toc.entries) {
       if (!e.hadDumper) continue;
       if (e.desc == "BLOBS") {

@@ -79,11 +79,7 @@ class TarWalker {
 
  private:
   void problem(const TocEntry* e, std::string what, std::optional<uint64_t> offset) {
-    if (e) {
-      report_.addForEntry(*e, file_, std::move(what), offset);
-    } else {
-      report_.add(Problem{file_, {}, {}, {}, std::move(what), offset, OffsetKind::File});
-    }
+    reportProblem(report_, file_, e, std::move(what), offset);
   }
 
   // Reads one 512-byte block; returns the bytes obtained (0 at a clean end).
@@ -309,12 +305,8 @@ class TarWalker {
       problem(nullptr, std::to_string(h.size - mem->position()) + " unexpected bytes after the TOC in toc.dat",
               dataStart + mem->position());
     }
-    report_.toc = ArchiveToc{*header, std::move(*entries)};
+    payload_ = adoptToc(report_, *header, std::move(*entries), file_, options_);
     toc_ = &*report_.toc;
-    report_.stats.entriesChecked = toc_->entries.size();
-    checkTocStructure(toc_->entries, report_, file_);
-    payload_.encoding = encodingOfToc(toc_->entries);
-    payload_.hash = options_.hash;
     if (header->compression != CompressionAlgorithm::None) {
       problem(nullptr, std::string("tar archive header says ") + compressionName(header->compression) +
                            " compression, which tar archives cannot use",
@@ -486,11 +478,7 @@ class TarWalker {
 }  // namespace
 
 Status walkTarArchive(std::unique_ptr<InputStream> raw, const WalkOptions& options, Report& report) {
-  report.formatName = "tar";
-  return walkReadingAhead(std::move(raw), options, report, [&](ReadAheadInput& in) {
-    TarWalker walker(in, options, report);
-    walker.run();
-  });
+  return walkSingleFileArchive<TarWalker>(std::move(raw), options, report, "tar");
 }
 
 }  // namespace pgarc

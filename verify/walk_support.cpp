@@ -124,6 +124,26 @@ void BlobStreamCheck::finish(uint64_t fileOffset, bool inputComplete) {
   report_.blobs[o.oid] = std::move(o);
 }
 
+void reportProblem(Report& report, const std::string& file, const TocEntry* entry, std::string what,
+                   std::optional<uint64_t> offset) {
+  if (entry) {
+    report.addForEntry(*entry, file, std::move(what), offset);
+  } else {
+    report.add(Problem{file, {}, {}, {}, std::move(what), offset, OffsetKind::File});
+  }
+}
+
+PayloadOptions adoptToc(Report& report, ArchiveHeader header, std::vector<TocEntry> entries, const std::string& file,
+                        const WalkOptions& options) {
+  report.toc = ArchiveToc{std::move(header), std::move(entries)};
+  report.stats.entriesChecked = report.toc->entries.size();
+  checkTocStructure(report.toc->entries, report, file);
+  PayloadOptions payload;
+  payload.encoding = encodingOfToc(report.toc->entries);
+  payload.hash = options.hash;
+  return payload;
+}
+
 std::optional<uint32_t> parseOid(std::string_view s) {
   uint32_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

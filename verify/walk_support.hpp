@@ -68,6 +68,15 @@ class DecodeChain {
   bool failed_ = false;
 };
 
+// A problem found by a walker: about `entry` when there is one, else about the file.
+void reportProblem(Report& report, const std::string& file, const TocEntry* entry, std::string what,
+                   std::optional<uint64_t> offset);
+
+// Stores the TOC just read in the report, runs the TOC-level checks on it and
+// returns the payload options it implies (encoding; hashing as asked).
+PayloadOptions adoptToc(Report& report, ArchiveHeader header, std::vector<TocEntry> entries, const std::string& file,
+                        const WalkOptions& options);
+
 // TOC-level checks common to every format: dependencies, section order.
 void checkTocStructure(const std::vector<TocEntry>& entries, Report& report, const std::string& file);
 
@@ -121,6 +130,18 @@ std::optional<uint32_t> parseOid(std::string_view s);
 // records what was read (and the whole-file hash, reading to the end for it).
 Status walkReadingAhead(std::unique_ptr<InputStream> raw, const WalkOptions& options, Report& report,
                         const std::function<void(ReadAheadInput&)>& walk);
+
+// A single-file archive walked by `Walker` (constructed from the read-ahead
+// input, the options and the report; run() does the walk).
+template <class Walker>
+Status walkSingleFileArchive(std::unique_ptr<InputStream> raw, const WalkOptions& options, Report& report,
+                             const char* formatName) {
+  report.formatName = formatName;
+  return walkReadingAhead(std::move(raw), options, report, [&](ReadAheadInput& in) {
+    Walker walker(in, options, report);
+    walker.run();
+  });
+}
 
 // Per-format walkers. An Error means the archive could not be checked at
 // all (unreadable); everything found wrong inside it goes to the report.
