@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "format/adler32.hpp"
 #include "format/codec_impl.hpp"
 
 namespace pgarc::codec_detail {
@@ -34,18 +35,26 @@ class GzipCompressor : public Compressor {
 
   Status init(int level) {
     if (level < -1 || level > 9) return makeError("gzip: expected compression level -1..9, found " + std::to_string(level));
-    int rc = container_ == CodecContainer::Stream
-                 ? deflateInit(&zs_, level)
-                 // windowBits 15 + 16 asks zlib for a gzip wrapper; memLevel 8 as gzopen uses.
-                 : deflateInit2(&zs_, level, Z_DEFLATED, MAX_WBITS + 16, 8, Z_DEFAULT_STRATEGY);
+    // The zlib stream is written as zlib would write it (deflateInit: window
+    // 15, memLevel 8), but its body comes from raw deflate and its 2-byte
+    // header and Adler-32 trailer from here: the same bytes, with the
+    // checksum summed 32 bytes at a time instead of by zlib's byte loop.
+    // windowBits 15 + 16 asks zlib for a gzip wrapper; memLevel 8 as gzopen uses.
+    int rc = deflateInit2(&zs_, level, Z_DEFLATED, container_ == CodecContainer::Stream ? -MAX_WBITS : MAX_WBITS + 16, 8,
+                          Z_DEFAULT_STRATEGY);
     if (rc != Z_OK) return makeError(std::string("could not initialize ") + label(container_) + " compression: " + zlibMessage(zs_, rc));
     initialized_ = true;
     resetOutput();
+    if (container_ == CodecContainer::Stream) {
+      const uint8_t header[2] = {static_cast<uint8_t>(zlibHeader(level) >> 8), static_cast<uint8_t>(zlibHeader(level))};
+      PGARC_TRY(append(header, 2));  // fits: the buffer is empty
+    }
     return {};
   }
 
   Status write(std::string_view plain) override {
     if (finished_) return makeError(std::string(label(container_)) + ": write after finish");
+    if (container_ == CodecContainer::Stream) adler_ = adler32Update(adler_, plain);
     while (!plain.empty()) {
       size_t n = std::min(plain.size(), kMaxSlice);
       PGARC_TRY(deflateSlice(plain.substr(0, n), false));
@@ -66,6 +75,30 @@ class GzipCompressor : public Compressor {
     zs_.avail_out = static_cast<uInt>(buf_.size());
   }
 
+  // RFC 1950 header as deflate() writes it: CM 8 with a 32 KiB window, the
+  // level class, no dictionary, and the check bits.
+  static uint16_t zlibHeader(int level) {
+    if (level == Z_DEFAULT_COMPRESSION) level = 6;
+    unsigned levelFlags = level < 2 ? 0 : level < 6 ? 1 : level == 6 ? 2 : 3;
+    unsigned header = (Z_DEFLATED + ((MAX_WBITS - 8) << 4)) << 8 | levelFlags << 6;
+    header += 31 - header % 31;
+    return static_cast<uint16_t>(header);
+  }
+
+  // Puts bytes of our own (header, trailer) into the output buffer, handing
+  // it on when full, exactly where deflate's own bytes would have gone.
+  Status append(const uint8_t* bytes, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+      if (zs_.avail_out == 0) {
+        PGARC_TRY(out_.write(std::string_view(buf_.data(), buf_.size())));
+        resetOutput();
+      }
+      *zs_.next_out++ = bytes[i];
+      zs_.avail_out--;
+    }
+    return {};
+  }
+
   // Mirrors pg_dump's deflate loop so chunk boundaries match: output is handed
   // on when the buffer is full, and at the end of the stream.
   Status deflateSlice(std::string_view in, bool flush) {
@@ -75,6 +108,11 @@ class GzipCompressor : public Compressor {
       int rc = deflate(&zs_, flush ? Z_FINISH : Z_NO_FLUSH);
       if (rc == Z_STREAM_ERROR) return makeError(std::string("could not compress data: ") + label(container_) + ": " + zlibMessage(zs_, rc));
       bool progress = rc != Z_BUF_ERROR;
+      if (rc == Z_STREAM_END && container_ == CodecContainer::Stream) {
+        const uint8_t trailer[4] = {static_cast<uint8_t>(adler_ >> 24), static_cast<uint8_t>(adler_ >> 16),
+                                    static_cast<uint8_t>(adler_ >> 8), static_cast<uint8_t>(adler_)};
+        PGARC_TRY(append(trailer, 4));
+      }
       if ((flush && zs_.avail_out < buf_.size()) || zs_.avail_out == 0 || zs_.avail_in != 0) {
         if (zs_.avail_out < buf_.size()) {
           PGARC_TRY(out_.write(std::string_view(buf_.data(), buf_.size() - zs_.avail_out)));
@@ -92,6 +130,7 @@ class GzipCompressor : public Compressor {
   ByteSink& out_;
   std::string buf_;
   z_stream zs_{};
+  uint32_t adler_ = 1;  // of the plain bytes, for the zlib stream's trailer
   bool initialized_ = false;
   bool finished_ = false;
 };
