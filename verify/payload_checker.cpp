@@ -381,7 +381,11 @@ PayloadChecker::PayloadChecker(const TocEntry& entry, const PayloadOptions& opti
     auto columns = copyColumnCount(*entry.copyStmt);
     if (!columns) report_.addForEntry(entry_, file_, "could not parse the COPY statement: " + *entry.copyStmt, {});
     copy_.emplace(columns, options.encoding == TextEncoding::Utf8, [this](std::string what, uint64_t offset) {
-      report_.addForEntry(entry_, file_, std::move(what), offset, OffsetKind::Payload);
+      if (deferred_) {
+        held_.emplace_back(std::move(what), offset);
+      } else {
+        report_.addForEntry(entry_, file_, std::move(what), offset, OffsetKind::Payload);
+      }
     });
   } else if (entry.desc == "TABLE DATA") {
     kind_ = Kind::Insert;
@@ -450,6 +454,14 @@ void PayloadChecker::hashCopy(std::string_view data) {
   } else {
     hash_->update(partial);
   }
+}
+
+void PayloadChecker::addDeferred() {
+  // Taken out first: adding to the report may come back here (its
+  // before-add hook settles the pipeline), which must find nothing left.
+  auto held = std::move(held_);
+  held_.clear();
+  for (auto& [what, offset] : held) report_.addForEntry(entry_, file_, std::move(what), offset, OffsetKind::Payload);
 }
 
 EntryOutcome PayloadChecker::finish(bool streamClean) {

@@ -70,6 +70,11 @@ class PayloadChecker : public ByteSink {
   // streamClean: the stream was decoded to its end without error; only then
   // are end-of-payload checks meaningful.
   EntryOutcome finish(bool streamClean);
+  // While deferred, problems found in the payload are kept back instead of
+  // going to the report (write() then runs on another thread);
+  // addDeferred() adds them, in the order found, on the report's thread.
+  void setDeferred(bool deferred) { deferred_ = deferred; }
+  void addDeferred();
 
  private:
   enum class Kind { Copy, Insert, Other };
@@ -87,6 +92,8 @@ class PayloadChecker : public ByteSink {
   bool rowsDone_ = false;
   std::string tail_;         // last bytes, for the INSERT ending check
   char lastNonNewline_ = 0;
+  bool deferred_ = false;
+  std::vector<std::pair<std::string, uint64_t>> held_;  // deferred problems: what, payload offset
 };
 
 // Hashes and counts the bytes of one large object.

@@ -5,6 +5,11 @@
 namespace pgarc {
 
 void Report::add(Problem p) {
+  if (beforeAdd_ && !inBeforeAdd_) {
+    inBeforeAdd_ = true;
+    beforeAdd_();
+    inBeforeAdd_ = false;
+  }
   if (p.dumpId) {
     int& n = perEntry_[*p.dumpId];
     if (++n > kMaxListedPerEntry) {

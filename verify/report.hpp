@@ -1,6 +1,7 @@
 #pragma once
 // What a verify run found: every problem with its place, and what was checked.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -66,6 +67,9 @@ class Report {
   static constexpr int kMaxListedPerEntry = 20;
 
   void add(Problem p);
+  // Called before each problem is added, so that checks still running on
+  // another thread can add their earlier problems first (empty: none).
+  void setBeforeAdd(std::function<void()> fn) { beforeAdd_ = std::move(fn); }
   // Adds a problem about `entry` (desc and tag filled in from it).
   void addForEntry(const TocEntry& entry, std::string file, std::string what, std::optional<uint64_t> offset,
                    OffsetKind kind = OffsetKind::File);
@@ -86,6 +90,8 @@ class Report {
 
  private:
   std::vector<Problem> problems_;
+  std::function<void()> beforeAdd_;
+  bool inBeforeAdd_ = false;
   std::map<int, int> perEntry_;
   uint64_t suppressed_ = 0;
 };

@@ -96,11 +96,14 @@ EntryStreamCheck::EntryStreamCheck(const TocEntry& entry, CompressionAlgorithm a
     : entry_(entry),
       report_(report),
       checker_(entry, options, report, file),
-      chain_(algorithm, container, checker_, entry, report, file,
+      pipeline_(checker_, report),
+      chain_(algorithm, container,
+             algorithm == CompressionAlgorithm::None ? static_cast<ByteSink&>(checker_) : pipeline_, entry, report, file,
              algorithm == CompressionAlgorithm::None ? "data" : std::string(compressionName(algorithm)) + " data") {}
 
 void EntryStreamCheck::finish(uint64_t fileOffset, bool inputComplete) {
   bool clean = inputComplete && chain_.finish(fileOffset);
+  pipeline_.settle();
   EntryOutcome o = checker_.finish(clean);
   o.storedBytes = stored_;
   report_.stats.dataEntries++;

@@ -11,6 +11,7 @@
 #include "format/archive.hpp"
 #include "format/codec.hpp"
 #include "format/io.hpp"
+#include "verify/check_pipeline.hpp"
 #include "verify/payload_checker.hpp"
 #include "verify/read_ahead.hpp"
 #include "verify/report.hpp"
@@ -103,6 +104,7 @@ class EntryStreamCheck {
   const TocEntry& entry_;
   Report& report_;
   PayloadChecker checker_;
+  CheckPipeline pipeline_;  // used when there is decompressing to overlap with
   DecodeChain chain_;
   uint64_t stored_ = 0;
 };
