@@ -1,5 +1,6 @@
 #include "dump/pipelined_sink.hpp"
 
+#include <system_error>
 #include <utility>
 
 namespace pgarc::dump {
@@ -23,8 +24,14 @@ Status PipelinedSink::write(std::string_view bytes) {
   if (bytes.empty()) return {};
   current_.bytes.append(bytes);
   if (options_.keepWriteBoundaries) current_.ends.push_back(current_.bytes.size());
-  if (current_.bytes.size() >= options_.batchBytes) return pushCurrent();
-  return {};
+  if (current_.bytes.size() < options_.batchBytes) return {};
+  if (inPlace_) {
+    Status st = deliver(current_);
+    current_.bytes.clear();
+    current_.ends.clear();
+    return st;
+  }
+  return pushCurrent();
 }
 
 Status PipelinedSink::pushCurrent() {
@@ -34,7 +41,19 @@ Status PipelinedSink::pushCurrent() {
     released_.wait(lock, [&] { return queue_.size() < options_.queueDepth || failed_.load(); });
     if (failed_.load()) return *error_;
     // Started with the first full batch: a small table never costs a thread.
-    if (!consumer_.joinable()) consumer_ = std::thread([this] { consume(); });
+    if (!consumer_.joinable()) {
+      try {
+        consumer_ = std::thread([this] { consume(); });
+      } catch (const std::system_error&) {
+        // No thread to be had (resource limits): hand the batches on in place.
+        inPlace_ = true;
+        lock.unlock();
+        Status st = deliver(current_);
+        current_.bytes.clear();
+        current_.ends.clear();
+        return st;
+      }
+    }
     queue_.push_back(std::move(current_));
     if (!spare_.empty()) {
       next = std::move(spare_.back());
@@ -102,7 +121,7 @@ void PipelinedSink::stop(bool drop) {
 Status PipelinedSink::finish() {
   if (stopped_) return makeError("data pipeline finished twice");
   if (!consumer_.joinable()) {
-    // Everything fit in one batch: no thread was started, write it here.
+    // No thread was started (all fit in one batch, or none could be had): the rest goes on here.
     stopped_ = true;
     return current_.bytes.empty() ? Status{} : deliver(current_);
   }

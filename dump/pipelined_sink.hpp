@@ -21,8 +21,8 @@
 namespace pgarc::dump {
 
 struct PipelineOptions {
-  size_t batchBytes = 256 * 1024;
-  size_t queueDepth = 4;
+  size_t batchBytes = 128 * 1024;
+  size_t queueDepth = 3;
   // Pass every write() on as a write of its own (in order) instead of one per
   // batch: an uncompressed custom-format archive stores one chunk per write,
   // as pg_dump does; a zlib stream or a file does not depend on the split.
@@ -70,6 +70,7 @@ class PipelinedSink : public ChunkSink {
   std::optional<Error> error_;  // why the consumer failed
   std::atomic<bool> failed_{false};  // error_ is set; read by write() without the lock
   bool stopped_ = false;
+  bool inPlace_ = false;  // the consumer thread could not be started
   std::thread consumer_;
 };
 

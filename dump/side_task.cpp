@@ -1,5 +1,6 @@
 #include "dump/side_task.hpp"
 
+#include <system_error>
 #include <utility>
 
 namespace pgarc::dump {
@@ -16,9 +17,17 @@ SideTask::~SideTask() {
 void SideTask::start(std::function<Status()> work) {
   {
     std::lock_guard<std::mutex> g(mutex_);
+    if (!thread_.joinable()) {
+      try {
+        thread_ = std::thread([this] { loop(); });
+      } catch (const std::system_error&) {
+        // No thread to be had (resource limits): the work runs here, now.
+        result_ = work();
+        return;
+      }
+    }
     work_ = std::move(work);
     pending_ = true;
-    if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
   }
   changed_.notify_all();
 }
