@@ -174,7 +174,6 @@ class ManifestedWriter : public ArchiveWriter {
 
   Status begin(const ArchiveToc& toc) override {
     toc_ = toc;
-    encoding_ = encodingOfToc(toc_.entries);
     for (size_t i = 0; i < toc_.entries.size(); i++) index_[toc_.entries[i].dumpId] = i;
     return inner_->begin(toc);
   }
@@ -259,6 +258,8 @@ class ManifestedWriter : public ArchiveWriter {
   std::string manifestPath_;
   ArchiveToc toc_;
   std::map<int, size_t> index_;
+  // The checker's findings on the server's own COPY text are dropped (only
+  // counts and digests go into the manifest), so its UTF-8 check is not run.
   TextEncoding encoding_ = TextEncoding::Unknown;
   Recording rec_;
 };
