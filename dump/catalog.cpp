@@ -44,6 +44,36 @@ void getTableData(ObjectStore& store, const DumpOptions& o, const Selection& sel
   }
 }
 
+// A materialized view's REFRESH waits for the REFRESH of every materialized
+// view it reads, directly or through plain views; one that reads an
+// unpopulated materialized view is not refreshed either.
+Status buildMatViewRefreshDependencies(Connection& conn, ObjectStore& store) {
+  PGARC_ASSIGN(QueryResult r,
+               conn.query("WITH RECURSIVE reads(mv, rel, relkind) AS ("
+                          "SELECT rw.ev_class, d.refobjid, c.relkind "
+                          "FROM pg_catalog.pg_class m "
+                          "JOIN pg_catalog.pg_rewrite rw ON rw.ev_class = m.oid "
+                          "JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
+                          "AND d.objid = rw.oid AND d.refobjid <> m.oid "
+                          "JOIN pg_catalog.pg_class c ON c.oid = d.refobjid AND c.relkind IN ('m', 'v') "
+                          "WHERE m.relkind = 'm' "
+                          "UNION "
+                          "SELECT reads.mv, d.refobjid, c.relkind FROM reads "
+                          "JOIN pg_catalog.pg_rewrite rw ON rw.ev_class = reads.rel "
+                          "JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
+                          "AND d.objid = rw.oid AND d.refobjid <> reads.rel "
+                          "JOIN pg_catalog.pg_class c ON c.oid = d.refobjid AND c.relkind IN ('m', 'v')) "
+                          "SELECT mv, rel FROM reads WHERE relkind = 'm'"));
+  for (int i = 0; i < r.rows(); i++) {
+    TableInfo* mv = store.findTable(r.oid(i, 0));
+    TableInfo* ref = store.findTable(r.oid(i, 1));
+    if (!mv || !mv->dataObj || !ref || !ref->dataObj) continue;
+    addDependency(*mv->dataObj, ref->dataObj->dumpId);
+    if (!ref->relispopulated) mv->relispopulated = false;
+  }
+  return {};
+}
+
 // Data-only dumps load referenced tables first: each referencing table's
 // data depends on the referenced table's data.
 void getTableDataFKConstraints(ObjectStore& store) {
@@ -133,12 +163,41 @@ Status collectComments(Connection& conn, ObjectStore& store, CommentMap& out, bo
   return {};
 }
 
+// Column privileges of every relation, catalogs included (pg_dump dumps a
+// changed grant on a pg_catalog column too). Any column with an ACL or an
+// initial-privileges entry, even a dropped one, gives its table an ACL
+// component; the dropped ones are not dumped.
+Status getColumnAcls(Connection& conn, ObjectStore& store) {
+  PGARC_ASSIGN(QueryResult r,
+               conn.query("SELECT a.attrelid, a.attname, a.attisdropped, a.attacl, pip.privtype, pip.initprivs "
+                          "FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_init_privs pip ON "
+                          "(a.attrelid = pip.objoid AND pip.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+                          "AND a.attnum = pip.objsubid) "
+                          "WHERE a.attacl IS NOT NULL OR pip.initprivs IS NOT NULL ORDER BY a.attrelid, a.attnum"));
+  for (int i = 0; i < r.rows(); i++) {
+    TableInfo* t = store.findTable(r.oid(i, 0));
+    if (!t) continue;
+    t->hascolumnACLs = true;
+    t->components |= kCompAcl;
+    if (r.boolean(i, 2)) continue;
+    TableInfo::ColumnAcl c;
+    c.name = r.str(i, 1);
+    c.dacl.acl = r.str(i, 3);
+    c.dacl.acldefault = "{}";  // columns have no default privileges
+    c.dacl.privtype = r.str(i, 4);
+    c.dacl.initprivs = r.str(i, 5);
+    t->columnAcls.push_back(std::move(c));
+  }
+  return {};
+}
+
 // pg_init_privs for objects (sub-id 0): the base their ACLs are compared with.
 Status getAdditionalAcls(Connection& conn, ObjectStore& store) {
+  PGARC_TRY(getColumnAcls(conn, store));
   PGARC_ASSIGN(QueryResult r, conn.query("SELECT objoid, classoid, objsubid, privtype, initprivs "
                                          "FROM pg_catalog.pg_init_privs pip ORDER BY objoid, classoid, objsubid"));
   for (int i = 0; i < r.rows(); i++) {
-    if (r.integer(i, 2) != 0) continue;  // column init privileges are read with the columns
+    if (r.integer(i, 2) != 0) continue;  // columns: getColumnAcls
     DumpableObject* obj = store.byCatalogId({r.oid(i, 1), r.oid(i, 0)});
     if (!obj) continue;
     // The public schema's base ACL is synthesized in getNamespaces, as pg_dump 15 does.
@@ -280,6 +339,7 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
   const bool includeEverything = o.schemaPatterns.empty() && o.tablePatterns.empty() && o.extensionPatterns.empty();
   if (!o.schemaOnly) {
     getTableData(store, o, selection, 0);
+    PGARC_TRY(buildMatViewRefreshDependencies(conn, store));
     if (o.dataOnly) getTableDataFKConstraints(store);
   }
   bool outputBlobs = o.includeBlobs || (includeEverything && !o.schemaOnly && !o.excludeBlobs);

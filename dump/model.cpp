@@ -27,4 +27,11 @@ TableInfo* ObjectStore::findTable(uint32_t oid) const {
   return o && o->type == ObjectType::Table ? static_cast<TableInfo*>(o) : nullptr;
 }
 
+int ConstraintInfo::sortTieBreak(const DumpableObject& other) const {
+  const auto& o = static_cast<const ConstraintInfo&>(other);
+  if (domain) return o.domain ? domain->name.compare(o.domain->name) : -1;
+  if (o.domain) return 1;
+  return table && o.table ? table->name.compare(o.table->name) : 0;
+}
+
 }  // namespace pgarc::dump

@@ -159,10 +159,8 @@ struct AttributeInfo {
   std::string collation;       // collation name qualified, "" when default for the type
   std::string attfdwoptions;
   std::string missingval;
-  AclInfo dacl;
   bool inheritedNotNull = false;  // pg_dump's notnull from parent (flagInhAttrs)
   std::string compression;     // attcompression: "", "p", "l"
-  bool hasAcl = false;
 };
 
 // A column default (DO_ATTRDEF).
@@ -188,6 +186,9 @@ struct ConstraintInfo : DumpableObject {
   bool condeferred = false;
   bool conislocal = true;
   bool separate = false;             // must be emitted outside CREATE TABLE
+  // Same-named constraints: domain constraints first (by domain name), then
+  // table constraints by table name, as pg_dump sorts them.
+  int sortTieBreak(const DumpableObject& other) const override;
 };
 
 struct IndxInfo : DumpableObject {
@@ -262,6 +263,13 @@ struct TableInfo : DumpableObject {
   std::string viewdef;         // pg_get_viewdef for views/matviews
   int ncheck = 0;
   bool hascolumnACLs = false;
+  // Columns whose privileges differ or have a pg_init_privs base, in attnum
+  // order (system columns included, as pg_dump reads them).
+  struct ColumnAcl {
+    std::string name;
+    AclInfo dacl;
+  };
+  std::vector<ColumnAcl> columnAcls;
   // Sequence parameters (relkind 'S'), read in one batch.
   std::string seqtype, seqstart, seqincrement, seqmax, seqmin, seqcache;
   bool seqcycle = false;

@@ -76,7 +76,10 @@ int compareTypeName(const DumpableObject* a, const DumpableObject* b) {
   }
   c = std::strcmp(a->name.c_str(), b->name.c_str());
   if (c != 0) return c;
-  if (a->type == b->type) {
+  // Types sharing a priority (opclass and opfamily) go in ObjectType order,
+  // which is pg_dump's DO_* order.
+  if (a->type != b->type) return static_cast<int>(a->type) < static_cast<int>(b->type) ? -1 : 1;
+  {
     c = a->sortTieBreak(*b);
     if (c != 0) return c;
     if (a->type == ObjectType::Attrdef) {

@@ -12,6 +12,12 @@ struct CollInfo : DumpableObject {
   bool deterministic = true;
   bool iculocaleNull = true;
   std::string iculocale, collate, ctype;
+  int encoding = -1;
+  // Same schema and name: by encoding (the catalog's unique key).
+  int sortTieBreak(const DumpableObject& other) const override {
+    const int e = static_cast<const CollInfo&>(other).encoding;
+    return encoding == e ? 0 : (encoding < e ? -1 : 1);
+  }
 };
 }  // namespace
 
@@ -25,6 +31,7 @@ Status getCollations(CatalogContext& ctx) {
     c->name = r.str(i, 2);
     c->ns = ctx.store.findNamespace(r.oid(i, 3));
     c->owner = r.str(i, 4);
+    c->encoding = static_cast<int>(r.integer(i, 5));
     CollInfo* coll = ctx.store.add(std::move(c));
     selectDumpableObject(ctx, *coll);
     if (coll->dump != kCompNone) dumpable[coll->catId.oid] = coll;

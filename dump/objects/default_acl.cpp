@@ -12,6 +12,10 @@ struct DefaultAclInfo : DumpableObject {
   AclInfo dacl;
   std::string defaclrole;
   char objtype = 'r';
+  // Same schema and object type: by role name (the catalog's unique key).
+  int sortTieBreak(const DumpableObject& other) const override {
+    return defaclrole.compare(static_cast<const DefaultAclInfo&>(other).defaclrole);
+  }
 };
 }  // namespace
 

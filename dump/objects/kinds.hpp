@@ -96,4 +96,8 @@ Status dumpPublicationTable(EmitContext&, DumpableObject&);
 Status dumpPublicationNamespace(EmitContext&, DumpableObject&);
 Status dumpSubscription(EmitContext&, DumpableObject&);
 
+// pg_dump's shouldPrintColumn: whether CREATE TABLE lists column j itself
+// (local columns and every column of a partition; all in binary upgrade).
+bool shouldPrintColumn(const DumpOptions& o, const TableInfo& t, size_t j);
+
 }  // namespace pgarc::dump

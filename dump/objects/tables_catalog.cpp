@@ -223,13 +223,10 @@ Status getTableAttrs(CatalogContext& ctx) {
           "a.attgenerated, "
           "(SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
           "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
-          "WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation) AS collname, "
-          "a.attacl, pip.initprivs, pip.privtype "
+          "WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation) AS collname "
           "FROM unnest('" + arr + "'::pg_catalog.oid[]) AS src(tbloid) "
           "JOIN pg_catalog.pg_attribute a ON (src.tbloid = a.attrelid) "
           "LEFT JOIN pg_catalog.pg_type t ON (a.atttypid = t.oid) "
-          "LEFT JOIN pg_catalog.pg_init_privs pip ON (pip.objoid = a.attrelid AND pip.classoid = "
-          "'pg_catalog.pg_class'::pg_catalog.regclass AND pip.objsubid = a.attnum) "
           "WHERE a.attnum > 0::pg_catalog.int2 ORDER BY a.attrelid, a.attnum"));
   for (int i = 0; i < r.rows(); i++) {
     TableInfo* t = ctx.store.findTable(r.oid(i, 0));
@@ -252,21 +249,9 @@ Status getTableAttrs(CatalogContext& ctx) {
     a.missingval = r.str(i, 17);
     a.generated = r.str(i, 18);
     a.collation = r.str(i, 19);
-    a.hasAcl = !r.isNull(i, 20) || !r.isNull(i, 21);
-    a.dacl.acl = r.str(i, 20);
-    a.dacl.acldefault = "{}";
-    a.dacl.initprivs = r.str(i, 21);
-    a.dacl.privtype = r.str(i, 22);
-    if (a.hasAcl && !a.isdropped) t->hascolumnACLs = true;
     t->attrs.push_back(std::move(a));
     t->attrdefs.push_back(nullptr);
   }
-  for (const auto& o : ctx.store.all()) {
-    if (o->type != ObjectType::Table) continue;
-    auto& t = static_cast<TableInfo&>(*o);
-    if (t.hascolumnACLs) t.components |= kCompAcl;
-  }
-
   // Defaults and CHECK constraints only matter for schemas.
   if (ctx.options.dataOnly) return {};
 
@@ -341,19 +326,16 @@ Status flagInhAttrs(CatalogContext& ctx) {
     for (size_t j = 0; j < t->attrs.size(); j++) {
       AttributeInfo& col = t->attrs[j];
       if (col.isdropped) continue;
-      bool foundNotNull = false, foundDefault = false, sameGenerated = false, diffGenerated = false;
+      // As pg_dump 15 does it: any default in a parent counts, including the
+      // DEFAULT NULL made here for a parent processed earlier; a generated
+      // column in any parent drops the child's own generation expression.
+      bool foundNotNull = false, foundDefault = false, foundGenerated = false;
       for (TableInfo* p : t->parents) {
         for (size_t k = 0; k < p->attrs.size(); k++) {
           if (p->attrs[k].name != col.name) continue;
-          AttrDefInfo* pdef = p->attrdefs[k];
           foundNotNull |= p->attrs[k].notnull;
-          foundDefault |= (pdef && pdef->adef_expr != "NULL" && p->attrs[k].generated.empty());
-          if (!p->attrs[k].generated.empty()) {
-            if (pdef && t->attrdefs[j] && pdef->adef_expr == t->attrdefs[j]->adef_expr)
-              sameGenerated = true;
-            else
-              diffGenerated = true;
-          }
+          foundDefault |= p->attrdefs[k] != nullptr && p->attrs[k].generated.empty();
+          foundGenerated |= !p->attrs[k].generated.empty();
           break;
         }
       }
@@ -366,13 +348,14 @@ Status flagInhAttrs(CatalogContext& ctx) {
         def->name = t->name;
         def->ns = t->ns;
         def->dump = t->dump;
-        def->separate = false;
+        // A column CREATE TABLE does not list gets its DEFAULT NULL from an
+        // ALTER TABLE after the table; a listed one needs no dependency.
+        def->separate = !shouldPrintColumn(ctx.options, *t, j);
         AttrDefInfo* raw = ctx.store.add(std::move(def));
-        addDependency(*t, raw->dumpId);
+        if (raw->separate) addDependency(*raw, t->dumpId);
         t->attrdefs[j] = raw;
       }
-      if (sameGenerated && !diffGenerated && !t->ispartition && !ctx.options.binaryUpgrade && t->attrdefs[j])
-        t->attrdefs[j]->dump = kCompNone;
+      if (foundGenerated && !t->ispartition && !ctx.options.binaryUpgrade) t->attrdefs[j] = nullptr;
     }
   }
   return {};

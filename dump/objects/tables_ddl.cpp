@@ -7,6 +7,12 @@
 
 namespace pgarc::dump {
 
+bool shouldPrintColumn(const DumpOptions& o, const TableInfo& t, size_t j) {
+  if (o.binaryUpgrade) return true;
+  if (t.attrs[j].isdropped) return false;
+  return t.attrs[j].islocal || t.ispartition;
+}
+
 std::string reloptionsText(const Quoter& q, const std::string& arrayText, const std::string& prefix) {
   std::string out;
   auto items = parsePgArrayText(arrayText);
@@ -25,12 +31,6 @@ std::string reloptionsText(const Quoter& q, const std::string& arrayText, const 
 namespace {
 
 bool nonemptyReloptions(const std::string& s) { return !s.empty() && s != "{}"; }
-
-bool shouldPrintColumn(const DumpOptions& o, const TableInfo& t, size_t j) {
-  if (o.binaryUpgrade) return true;
-  if (t.attrs[j].isdropped) return false;
-  return t.attrs[j].islocal || t.ispartition;
-}
 
 const char* relTypeName(char relkind) {
   switch (relkind) {
@@ -226,8 +226,10 @@ Status dumpSequence(EmitContext& ctx, TableInfo& t) {
     if (col.identity == "a") q += "ALWAYS";
     else if (col.identity == "d") q += "BY DEFAULT";
     q += " AS IDENTITY (\n    SEQUENCE NAME " + qseq + "\n";
+    // Only when it differs from the table's, so older servers read the rest.
+    if (t.relpersistence != owner->relpersistence) q += t.relpersistence == 'u' ? "    UNLOGGED\n" : "    LOGGED\n";
   } else {
-    q = "CREATE SEQUENCE " + qseq + "\n";
+    q = std::string("CREATE ") + (t.relpersistence == 'u' ? "UNLOGGED " : "") + "SEQUENCE " + qseq + "\n";
     if (t.seqtype != "bigint") q += "    AS " + t.seqtype + "\n";
   }
   q += "    START WITH " + t.seqstart + "\n";
@@ -290,10 +292,9 @@ Status dumpTable(EmitContext& ctx, DumpableObject& obj) {
                                    t.owner, t.dacl));
   }
   if (t.hascolumnACLs && (t.dump & kCompAcl)) {
-    for (const AttributeInfo& a : t.attrs) {
-      if (a.isdropped || !a.hasAcl) continue;
+    for (const TableInfo::ColumnAcl& c : t.columnAcls) {
       PGARC_ASSIGN(DumpId ignored,
-                   dumpAcl(ctx, t.dumpId, tableAcl, "TABLE", qname, ctx.quote.id(a.name), nsName, t.owner, a.dacl));
+                   dumpAcl(ctx, t.dumpId, tableAcl, "TABLE", qname, ctx.quote.id(c.name), nsName, t.owner, c.dacl));
       (void)ignored;
     }
   }
