@@ -20,7 +20,7 @@ namespace {
 // The pg_dump version we emulate, as stock pg_dump 15 on this system writes it
 // into the header ("Dumped by pg_dump version ..."): archives must match the
 // stock tool's byte for byte, so pgarc reports the same string.
-constexpr const char* kDumpVersionString = "15.18 (Debian 15.18-0+deb12u1)";
+constexpr const char* kDumpVersionString = PGARC_PG_DUMP_VERSION;  // set by CMakeLists.txt
 
 bool isDataEntry(const EntrySpec& e) {
   if (e.tableData || e.blobs) return true;
