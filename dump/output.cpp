@@ -112,6 +112,12 @@ Status pipeTableData(const EntrySpec& spec, ChunkSink& downstream, const Pipelin
   return pipe.finish();
 }
 
+// pg_dump logs the COPY of a table's data with -v; INSERT data goes unmentioned.
+void logTableDump(const InfoLog& info, const EntrySpec& spec) {
+  if (info && spec.copyStmt)
+    info("dumping contents of table \"" + (spec.namespace_ ? *spec.namespace_ + "." : "") + spec.tag + "\"");
+}
+
 // Live data for renderScript (plain output).
 class LiveDataSource : public DataSource {
  public:
@@ -119,13 +125,14 @@ class LiveDataSource : public DataSource {
   Status readTableData(const TocEntry& entry, DataSink& sink) override {
     const EntrySpec* spec = find(entry.dumpId);
     if (!spec || !spec->tableData) return {};
-    if (info_) info_("dumping contents of table \"" + (spec->namespace_ ? *spec->namespace_ + "." : "") + spec->tag + "\"");
+    logTableDump(info_, *spec);
     SinkChunkSink out(sink);
     return pipeTableData(*spec, out, PipelineOptions{});
   }
   Status readBlobs(const TocEntry& entry, BlobSink& sink) override {
     const EntrySpec* spec = find(entry.dumpId);
     if (!spec || !spec->blobs) return {};
+    if (info_) info_("saving large objects");
     SinkBlobOutput out(sink);
     return spec->blobs(out);
   }
@@ -294,7 +301,7 @@ Status writeEntryData(ArchiveWriter& writer, const TocEntry& entry, const EntryS
                       const std::optional<std::vector<uint32_t>>& oids, const PipelineOptions& pipeline,
                       const InfoLog& info) {
   if (spec.tableData) {
-    if (info) info("dumping contents of table \"" + (spec.namespace_ ? *spec.namespace_ + "." : "") + spec.tag + "\"");
+    logTableDump(info, spec);
     PGARC_ASSIGN(auto stream, writer.openTableData(entry.dumpId));
     StreamChunkSink sink(*stream);
     Status st = pipeTableData(spec, sink, pipeline);
@@ -342,7 +349,7 @@ Status writeOutput(const DumpPlan& plan, const DumpOptions& o, const ObjectStore
       out = std::move(gz);
     }
     LiveDataSource source(built, info);
-    PGARC_TRY(renderScript(built.toc, source, plainOptions(o), *out));
+    PGARC_TRY(renderScript(built.toc, source, plainOptions(o), *out, info));
     return out->commit();
   }
   if (o.format == ArchiveKind::Directory && path == "-")
@@ -354,6 +361,7 @@ Status writeOutput(const DumpPlan& plan, const DumpOptions& o, const ObjectStore
   w.kind = o.format;
   w.compression = compression;
   w.sync = !o.noSync;
+  w.info = info;
   built.toc.header.compressionLevel = compression.algorithm == CompressionAlgorithm::None ? 0 : compression.level;
   built.toc.header.compression = compression.algorithm;
   PGARC_ASSIGN(auto writer, createManifestedWriter(path, w, manifestPath));

@@ -3,6 +3,7 @@
 // whole TOC first (pg_dump knows it before dumping data), then streams the
 // data of each hadDumper entry in TOC order, then finishes.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,6 +23,8 @@ struct WriterOptions {
   // The written files (and a directory archive's directory) are synced to
   // disk before finish() returns; pg_dump --no-sync turns this off.
   bool sync = true;
+  // -v messages of the tar writer's restore.sql pass, as pg_dump logs them.
+  std::function<void(const std::string&)> info = nullptr;
 };
 
 class DataStream {

@@ -164,7 +164,8 @@ class TarBlobStream : public BlobStream {
 
 class TarWriter : public ArchiveWriter {
  public:
-  explicit TarWriter(std::unique_ptr<OutputStream> out) : out_(std::move(out)) {}
+  TarWriter(std::unique_ptr<OutputStream> out, std::function<void(const std::string&)> info)
+      : out_(std::move(out)), info_(std::move(info)) {}
 
   Status begin(const ArchiveToc& toc) override {
     if (begun_) return makeError("begin called twice");
@@ -217,7 +218,7 @@ class TarWriter : public ArchiveWriter {
     MemoryOutput script(false, "restore.sql");
     PGARC_TRY(script.write(kRestoreSqlNote));
     NoDataSource noData;
-    PGARC_TRY(renderScript(toc_, noData, options, script));
+    PGARC_TRY(renderScript(toc_, noData, options, script, info_));
     MemberSpool spool;
     PGARC_TRY(spool.write(script.data()));
     PGARC_TRY(addMember("restore.sql", spool));
@@ -268,6 +269,7 @@ class TarWriter : public ArchiveWriter {
   }
 
   std::unique_ptr<OutputStream> out_;
+  std::function<void(const std::string&)> info_;
   ArchiveToc toc_;
   std::map<int, size_t> index_;
   std::set<int> written_;
@@ -316,7 +318,7 @@ Result<std::unique_ptr<ArchiveWriter>> createTarWriter(std::unique_ptr<OutputStr
   if (options.compression.algorithm != CompressionAlgorithm::None) {
     return makeError("compression is not supported by tar archive format");
   }
-  return std::unique_ptr<ArchiveWriter>(std::make_unique<TarWriter>(std::move(out)));
+  return std::unique_ptr<ArchiveWriter>(std::make_unique<TarWriter>(std::move(out), options.info));
 }
 
 }  // namespace pgarc

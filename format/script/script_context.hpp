@@ -3,6 +3,7 @@
 // facts (encoding, standard strings, search_path), the options, and the
 // imaginary session's current user/schema/tablespace/access method, which
 // pg_restore tracks to emit SET commands only when they change.
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,7 @@ struct ScriptContext {
   std::string restrictKey;
   bool dataOnly = false;                // -a, or implied by the selection
   ExtraTocStyle extraToc = ExtraTocStyle::None;
+  std::function<void(const std::string&)> info;  // -v messages; unset = silent
 
   std::optional<std::string> currUser;
   std::optional<std::string> currSchema;

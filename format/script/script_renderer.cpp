@@ -36,17 +36,37 @@ ExtraTocStyle extraTocStyleOf(DataSource& data) {
   }
 }
 
+void logInfo(const ScriptContext& ctx, const std::string& message) {
+  if (ctx.info) ctx.info(message);
+}
+
+std::string qualifiedTag(const TocEntry& e) {
+  return e.namespace_ ? *e.namespace_ + "." + e.tagStr() : e.tagStr();
+}
+
 void restoreEntry(ScriptContext& ctx, const TocEntry& e, unsigned reqs, DataSource& data) {
   bool defnDumped = false;
+  const std::string desc = e.descStr();
   if (reqs & kReqSchema) {
+    logInfo(ctx, "creating " + desc + " \"" + qualifiedTag(e) + "\"");
     printTocEntry(ctx, e, false);
     defnDumped = true;
-    const std::string desc = e.descStr();
-    if (desc == "DATABASE" || desc == "DATABASE PROPERTIES") reconnectTo(ctx, e.tagStr());
+    if (desc == "DATABASE" || desc == "DATABASE PROPERTIES") {
+      logInfo(ctx, "connecting to new database \"" + e.tagStr() + "\"");
+      reconnectTo(ctx, e.tagStr());
+    }
   }
   if (reqs & kReqData) {
-    if (e.hadDumper) printEntryData(ctx, e, data);
-    else if (!defnDumped) printTocEntry(ctx, e, false);
+    if (e.hadDumper) {
+      if (desc == "BLOBS" || desc == "BLOB COMMENTS")
+        logInfo(ctx, "processing " + desc);
+      else
+        logInfo(ctx, "processing data for table \"" + qualifiedTag(e) + "\"");
+      printEntryData(ctx, e, data);
+    } else if (!defnDumped) {
+      logInfo(ctx, "executing " + desc + " " + e.tagStr());
+      printTocEntry(ctx, e, false);
+    }
   }
 }
 
@@ -58,6 +78,7 @@ void printDropPass(ScriptContext& ctx, const Selection& sel) {
     // With -C only the database itself is dropped; its contents go with it.
     if (ctx.opt.create && !isDatabase) continue;
     if ((sel.reqs[*it] & (kReqSchema | kReqData)) == 0) continue;
+    if (e.dropStmt) logInfo(ctx, "dropping " + desc + " " + e.tagStr());
     printDropStatement(ctx, e);
   }
   // The schema named by a SET search_path may just have been dropped.
@@ -67,7 +88,8 @@ void printDropPass(ScriptContext& ctx, const Selection& sel) {
 }  // namespace
 }  // namespace script
 
-Status renderScript(const ArchiveToc& toc, DataSource& data, const RestoreOptions& options, OutputStream& out) {
+Status renderScript(const ArchiveToc& toc, DataSource& data, const RestoreOptions& options, OutputStream& out,
+                    const ScriptInfoLog& info) {
   using namespace script;
   PGARC_TRY(checkOptionConflicts(options));
   PGARC_ASSIGN(Selection sel, selectEntries(toc, options));
@@ -75,6 +97,7 @@ Status renderScript(const ArchiveToc& toc, DataSource& data, const RestoreOption
 
   Printer printer(out);
   ScriptContext ctx(toc, options, printer);
+  ctx.info = info;
   PGARC_TRY(applySpecialEntries(ctx));
   ctx.extraToc = extraTocStyleOf(data);
   // pg_dump writes tar's restore.sql with no key: the script then has no
@@ -88,7 +111,8 @@ Status renderScript(const ArchiveToc& toc, DataSource& data, const RestoreOption
   if (!ctx.dataOnly) {
     bool anySchema = false;
     for (unsigned r : sel.reqs) anySchema = anySchema || (r & kReqSchema);
-    ctx.dataOnly = !anySchema;  // pg_restore's "implied data-only restore"
+    ctx.dataOnly = !anySchema;
+    if (ctx.dataOnly) logInfo(ctx, "implied data-only restore");
   }
 
   printer.put("--\n-- PostgreSQL database dump\n--\n\n");
