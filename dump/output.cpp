@@ -193,6 +193,7 @@ RestoreOptions plainOptions(const DumpOptions& o) {
   r.ifExists = o.ifExists;
   r.create = o.create;
   r.noOwner = o.noOwner;
+  r.quoteAllIdentifiers = o.quoteAllIdentifiers;
   r.noPrivileges = o.noPrivileges;
   r.verbose = o.verbose;
   r.sections = o.sections;

@@ -43,6 +43,7 @@ struct RestoreOptions {
   bool noTablespaces = false;
   bool noTableAccessMethod = false;
   bool useSetSessionAuthorization = false;
+  bool quoteAllIdentifiers = false;  // pg_dump -Fp --quote-all-identifiers (pg_restore has no such option)
   bool disableTriggers = false;
   bool enableRowSecurity = false;
   bool strictNames = false;

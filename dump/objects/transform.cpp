@@ -52,7 +52,7 @@ Status dumpTransform(EmitContext& ctx, DumpableObject& obj) {
   if (t.tosql != 0 && !(to = findFunc(ctx, t.tosql)))
     return makeError("could not find function definition for function with OID " + std::to_string(t.tosql));
   const Quoter& q = ctx.quote;
-  const std::string args = "FOR " + t.typeName + " LANGUAGE " + t.lanname;
+  const std::string args = "FOR " + t.typeName + " LANGUAGE " + q.id(t.lanname);
   std::string sql = "CREATE TRANSFORM " + args + " (";
   if (from) sql += "FROM SQL WITH FUNCTION " + q.id(schemaName(*from)) + "." + functionSignature(*from, true, q);
   if (t.tosql != 0) {

@@ -21,7 +21,7 @@ const std::set<std::string>& ownedDescs() {
 }
 
 // The object named in ALTER <description> OWNER TO, per pg_restore's rules.
-std::string objectDescription(const TocEntry& e) {
+std::string objectDescription(const TocEntry& e, bool quoteAll) {
   std::string type = e.descStr();
   if (type == "VIEW" || type == "SEQUENCE" || type == "MATERIALIZED VIEW") type = "TABLE";
   static const std::set<std::string> kPlain = {
@@ -30,8 +30,8 @@ std::string objectDescription(const TocEntry& e) {
       "EVENT TRIGGER", "FOREIGN DATA WRAPPER", "SERVER", "PUBLICATION", "SUBSCRIPTION", "USER MAPPING"};
   if (kPlain.count(type)) {
     std::string out = type + " ";
-    if (e.namespace_ && !e.namespace_->empty()) out += quoteIdent(*e.namespace_) + ".";
-    return out + quoteIdent(e.tagStr());
+    if (e.namespace_ && !e.namespace_->empty()) out += quoteIdent(*e.namespace_, quoteAll) + ".";
+    return out + quoteIdent(e.tagStr(), quoteAll);
   }
   if (type == "BLOB") return "LARGE OBJECT " + e.tagStr();
   static const std::set<std::string> kFromDrop = {"AGGREGATE", "FUNCTION", "OPERATOR", "OPERATOR CLASS",
@@ -94,7 +94,7 @@ void printTocEntry(ScriptContext& ctx, const TocEntry& e, bool isData) {
 
   if (ctx.opt.noOwner && desc == "SCHEMA") {
     // pg_restore rewrites CREATE SCHEMA to drop any AUTHORIZATION clause.
-    ctx.out.put("CREATE SCHEMA " + quoteIdent(e.tagStr()) + ";\n\n\n");
+    ctx.out.put("CREATE SCHEMA " + quoteIdent(e.tagStr(), ctx.opt.quoteAllIdentifiers) + ";\n\n\n");
   } else if (desc == "BLOB METADATA") {
     printPerBlob(ctx, e, "SELECT pg_catalog.lo_create('", "')");
   } else if (e.defn && !e.defn->empty()) {
@@ -105,9 +105,10 @@ void printTocEntry(ScriptContext& ctx, const TocEntry& e, bool isData) {
   if (!ctx.opt.noOwner && !ctx.opt.useSetSessionAuthorization && e.owner && !e.owner->empty() && e.dropStmt &&
       !e.dropStmt->empty() && ownedDescs().count(desc)) {
     if (desc == "BLOB METADATA") {
-      printPerBlob(ctx, e, "ALTER LARGE OBJECT ", " OWNER TO " + quoteIdent(*e.owner));
+      printPerBlob(ctx, e, "ALTER LARGE OBJECT ", " OWNER TO " + quoteIdent(*e.owner, ctx.opt.quoteAllIdentifiers));
     } else {
-      ctx.out.put("ALTER " + objectDescription(e) + " OWNER TO " + quoteIdent(*e.owner) + ";\n\n");
+      ctx.out.put("ALTER " + objectDescription(e, ctx.opt.quoteAllIdentifiers) + " OWNER TO " +
+                  quoteIdent(*e.owner, ctx.opt.quoteAllIdentifiers) + ";\n\n");
     }
   }
 

@@ -74,7 +74,7 @@ void printFixedOutputState(ScriptContext& ctx) {
   out.put("SET idle_in_transaction_session_timeout = 0;\n");
   out.put("SET client_encoding = '" + ctx.encoding + "';\n");
   out.put(std::string("SET standard_conforming_strings = ") + (ctx.standardStrings ? "on" : "off") + ";\n");
-  if (ctx.opt.role) out.put("SET ROLE " + quoteIdent(*ctx.opt.role) + ";\n");
+  if (ctx.opt.role) out.put("SET ROLE " + quoteIdent(*ctx.opt.role, ctx.opt.quoteAllIdentifiers) + ";\n");
   if (ctx.searchPath) out.put(*ctx.searchPath);
   out.put("SET check_function_bodies = false;\n");
   out.put("SET xmloption = content;\n");
@@ -103,7 +103,7 @@ void selectSchema(ScriptContext& ctx, const std::optional<std::string>& schema) 
   // Archives with a SEARCHPATH entry keep that path throughout.
   if (ctx.searchPath) return;
   if (!schema || schema->empty() || (ctx.currSchema && *ctx.currSchema == *schema)) return;
-  std::string cmd = "SET search_path = " + quoteIdent(*schema);
+  std::string cmd = "SET search_path = " + quoteIdent(*schema, ctx.opt.quoteAllIdentifiers);
   if (*schema != "pg_catalog") cmd += ", pg_catalog";
   emitSql(ctx, cmd + ";");
   ctx.currSchema = *schema;
@@ -113,14 +113,14 @@ void selectTablespace(ScriptContext& ctx, const std::optional<std::string>& tabl
   if (ctx.opt.noTablespaces || !tablespace) return;
   if (ctx.currTablespace && *ctx.currTablespace == *tablespace) return;
   if (tablespace->empty()) emitSql(ctx, "SET default_tablespace = '';");
-  else emitSql(ctx, "SET default_tablespace = " + quoteIdent(*tablespace) + ";");
+  else emitSql(ctx, "SET default_tablespace = " + quoteIdent(*tablespace, ctx.opt.quoteAllIdentifiers) + ";");
   ctx.currTablespace = *tablespace;
 }
 
 void selectTableAccessMethod(ScriptContext& ctx, const std::optional<std::string>& tableam) {
   if (ctx.opt.noTableAccessMethod || !tableam) return;
   if (ctx.currTableAm && *ctx.currTableAm == *tableam) return;
-  emitSql(ctx, "SET default_table_access_method = " + quoteIdent(*tableam) + ";");
+  emitSql(ctx, "SET default_table_access_method = " + quoteIdent(*tableam, ctx.opt.quoteAllIdentifiers) + ";");
   ctx.currTableAm = *tableam;
 }
 

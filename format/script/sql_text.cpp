@@ -64,8 +64,8 @@ std::string catalogNumber(const std::string& text) {
   return std::to_string(static_cast<uint32_t>(v));
 }
 
-std::string quoteIdent(std::string_view name) {
-  bool safe = !name.empty() && ((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_');
+std::string quoteIdent(std::string_view name, bool quoteAll) {
+  bool safe = !quoteAll && !name.empty() && ((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_');
   for (char c : name) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
       safe = false;

@@ -8,8 +8,9 @@ namespace pgarc::script {
 
 // An identifier as PostgreSQL 15 prints it: bare when it is lowercase
 // letters, digits and underscores, starts with a letter or underscore and is
-// not a reserved, column-name or type-function keyword; double-quoted otherwise.
-std::string quoteIdent(std::string_view name);
+// not a reserved, column-name or type-function keyword; double-quoted otherwise
+// (always, with pg_dump's --quote-all-identifiers).
+std::string quoteIdent(std::string_view name, bool quoteAll = false);
 // "schema.name" with each part quoted as needed; the schema is left out when
 // it is empty.
 std::string quoteQualified(std::string_view schema, std::string_view name);

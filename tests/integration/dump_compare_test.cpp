@@ -231,7 +231,8 @@ TEST_F(DumpCompare, CustomArchiveIsByteIdenticalExceptTime) {
 
 TEST_F(DumpCompare, PlainEqualsStock) {
   for (const std::vector<std::string>& opts :
-       std::vector<std::vector<std::string>>{{}, {"-C", "-c", "--if-exists"}, {"-s"}, {"-a", "--inserts"}, {"-O", "-x"}}) {
+       std::vector<std::vector<std::string>>{
+           {}, {"-C", "-c", "--if-exists"}, {"-s"}, {"-a", "--inserts"}, {"-O", "-x"}, {"--quote-all-identifiers"}}) {
     std::vector<std::string> a = {"-Fp", "--restrict-key=K"};
     a.insert(a.end(), opts.begin(), opts.end());
     a.push_back("fx");
