@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "dump/options.hpp"
@@ -33,15 +34,18 @@ struct Recording {
   std::mutex mutex;
   std::map<int, EntryOutcome> entries;
   std::map<uint32_t, BlobOutcome> blobs;
+  std::set<int> observedPlain;  // precompressed entries whose plain payload the producer passes
 };
 
 // The payload checker needs a report for the faults it finds; a dump's data is
 // checked by verify later, so here they are only collected and dropped.
+// Without an inner stream it only records (the plain side of precompressed data).
 class TeeDataStream : public DataStream {
  public:
   TeeDataStream(std::unique_ptr<DataStream> inner, const TocEntry& entry, TextEncoding encoding, Recording& rec)
       : inner_(std::move(inner)), checker_(entry, PayloadOptions{encoding, true}, scratch_, ""), rec_(rec) {}
   Status write(std::string_view plain) override {
+    if (!inner_) return checker_.write(plain);
     if (plain.size() < kSideCheckBytes) {
       PGARC_TRY(checker_.write(plain));
       return inner_->write(plain);
@@ -54,7 +58,7 @@ class TeeDataStream : public DataStream {
     return written;
   }
   Status close() override {
-    PGARC_TRY(inner_->close());
+    if (inner_) PGARC_TRY(inner_->close());
     EntryOutcome o = checker_.finish(true);
     std::lock_guard<std::mutex> g(rec_.mutex);
     rec_.entries[o.dumpId] = std::move(o);
@@ -186,9 +190,23 @@ class ManifestedWriter : public ArchiveWriter {
     PGARC_ASSIGN(auto s, inner_->openBlobs(dumpId));
     return std::unique_ptr<BlobStream>(new TeeBlobStream(std::move(s), dumpId, rec_));
   }
+  Result<std::unique_ptr<DataStream>> observePlainPayload(int dumpId) override {
+    PGARC_ASSIGN(const TocEntry* e, entry(dumpId));
+    {
+      std::lock_guard<std::mutex> g(rec_.mutex);
+      rec_.observedPlain.insert(dumpId);
+    }
+    return std::unique_ptr<DataStream>(new TeeDataStream(nullptr, *e, encoding_, rec_));
+  }
   Result<std::unique_ptr<DataStream>> openPrecompressedTableData(int dumpId) override {
     PGARC_ASSIGN(const TocEntry* e, entry(dumpId));
     PGARC_ASSIGN(auto s, inner_->openPrecompressedTableData(dumpId));
+    bool observed;
+    {
+      std::lock_guard<std::mutex> g(rec_.mutex);
+      observed = rec_.observedPlain.count(dumpId) > 0;
+    }
+    if (observed) return s;  // recorded from the plain side: no need to decompress
     auto tee = std::make_unique<TeePrecompressedStream>(std::move(s), *e, encoding_, rec_);
     PGARC_TRY(tee->init(w_.compression.algorithm));
     return std::unique_ptr<DataStream>(std::move(tee));

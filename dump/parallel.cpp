@@ -36,22 +36,16 @@ class StreamSink : public ChunkSink {
   DataStream& s_;
 };
 
-class CompressingSink : public ChunkSink {
- public:
-  explicit CompressingSink(Compressor& c) : c_(c) {}
-  Status write(std::string_view bytes) override { return c_.write(bytes); }
- private:
-  Compressor& c_;
-};
-
 // One table's compressed bytes until the leader writes them.
-class Spool : public ByteSink {
+class Spool {
  public:
   explicit Spool(std::string dir) : dir_(std::move(dir)) {}
-  ~Spool() override {
+  Spool(const Spool&) = delete;
+  Spool& operator=(const Spool&) = delete;
+  ~Spool() {
     if (file_) std::fclose(file_);
   }
-  Status write(std::string_view data) override {
+  Status write(std::string_view data) {
     if (file_) return toFile(data);
     mem_.append(data);
     if (mem_.size() <= kSpoolMemoryLimit) return {};
@@ -68,10 +62,11 @@ class Spool : public ByteSink {
     mem_.clear();
     return toFile(pending);
   }
-  // Replays the bytes in pg_dump-sized pieces.
+  // Replays the bytes in pg_dump-sized pieces, then forgets them.
   Status replay(DataStream& out) {
     for (size_t off = 0; off < mem_.size(); off += kChunkSize)
       PGARC_TRY(out.write(std::string_view(mem_).substr(off, std::min(kChunkSize, mem_.size() - off))));
+    std::string().swap(mem_);
     if (!file_) return {};
     if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0) return makeError("could not rewind spool file");
     char buf[kChunkSize];
@@ -81,6 +76,8 @@ class Spool : public ByteSink {
       if (n < sizeof buf) break;
     }
     if (std::ferror(file_)) return makeError("could not read spool file");
+    std::fclose(file_);
+    file_ = nullptr;
     return {};
   }
 
@@ -95,6 +92,48 @@ class Spool : public ByteSink {
   FILE* file_ = nullptr;
 };
 
+// Where a worker's compressed table goes: a spool until the leader, writing
+// in TOC order, reaches the table and attaches the archive's stream; from
+// then on straight into the archive (the table the leader waits for is
+// written once, not spooled and copied).
+class TableOutput : public ByteSink {
+ public:
+  TableOutput(std::string spoolDir, const std::atomic<bool>& abandoned)
+      : spool_(std::move(spoolDir)), abandoned_(abandoned) {}
+  Status write(std::string_view data) override {
+    if (abandoned_) return makeError("table data abandoned after another error");
+    std::lock_guard<std::mutex> g(m_);
+    if (direct_) return direct_->write(data);
+    return spool_.write(data);
+  }
+  // Leader: what was spooled goes first; `stream` must outlive the worker's writes.
+  Status attach(DataStream& stream) {
+    std::lock_guard<std::mutex> g(m_);
+    PGARC_TRY(spool_.replay(stream));
+    direct_ = &stream;
+    return {};
+  }
+
+ private:
+  std::mutex m_;
+  Spool spool_;
+  const std::atomic<bool>& abandoned_;
+  DataStream* direct_ = nullptr;
+};
+
+// Passes the plain payload to the writer's observer (if any) before compressing it.
+class CompressingSink : public ChunkSink {
+ public:
+  CompressingSink(Compressor& c, DataStream* plainObserver) : c_(c), observer_(plainObserver) {}
+  Status write(std::string_view bytes) override {
+    if (observer_) PGARC_TRY(observer_->write(bytes));
+    return c_.write(bytes);
+  }
+ private:
+  Compressor& c_;
+  DataStream* observer_;
+};
+
 struct Job {
   size_t index;            // in the TOC
   const EntrySpec* spec;
@@ -106,10 +145,12 @@ struct Shared {
   std::condition_variable cv;
   size_t next = 0;
   std::optional<Error> error;
+  std::atomic<bool> failing{false};  // `error` is set: tables being dumped stop early
   std::vector<bool> done;  // per job
   void fail(Error e) {
     std::lock_guard<std::mutex> g(m);
     if (!error) error = std::move(e);
+    failing = true;
     cv.notify_all();
   }
   bool failed() {
@@ -156,7 +197,9 @@ Status writeDataParallel(ArchiveWriter& writer, const ParallelDataPlan& plan, co
   const bool custom = plan.kind == ArchiveKind::Custom;
   Shared shared;
   shared.done.assign(jobs.size(), false);
-  std::vector<std::unique_ptr<Spool>> spools(jobs.size());
+  std::vector<std::unique_ptr<TableOutput>> outputs(jobs.size());
+  if (custom)
+    for (auto& o : outputs) o = std::make_unique<TableOutput>(plan.spoolDir, shared.failing);
   std::mutex writerMutex;  // directory: the writer's bookkeeping; also the info log
 
   auto log = [&](const std::string& msg) {
@@ -184,19 +227,22 @@ Status writeDataParallel(ArchiveWriter& writer, const ParallelDataPlan& plan, co
   // Big tables, and the last tables (when workers would otherwise sit idle;
   // also catches big tables whose relpages were never computed), get
   // parallel deflate.
-  auto dumpToSpool = [&](Connection& conn, const Job& job, size_t k, Spool& spool) -> Status {
+  auto dumpCompressed = [&](Connection& conn, const Job& job, size_t k, TableOutput& out) -> Status {
     const int id = toc.entries[job.index].dumpId;
     std::unique_ptr<Compressor> comp;
     const bool tail = jobs.size() - k <= static_cast<size_t>(nworkers);
     if (plan.compression.algorithm == CompressionAlgorithm::Gzip && plan.jobs > 1 &&
         (job.spec->dataSize >= kParallelDeflatePages || tail)) {
-      PGARC_ASSIGN(comp, makeParallelGzipCompressor(plan.compression.level, static_cast<unsigned>(plan.jobs), spool));
+      PGARC_ASSIGN(comp, makeParallelGzipCompressor(plan.compression.level, static_cast<unsigned>(plan.jobs), out));
     } else {
-      PGARC_ASSIGN(comp, makeCompressor(plan.compression, CodecContainer::Stream, spool));
+      PGARC_ASSIGN(comp, makeCompressor(plan.compression, CodecContainer::Stream, out));
     }
-    CompressingSink sink(*comp);
+    auto observer = writer.observePlainPayload(id);
+    if (!observer.ok()) return std::move(observer).error().withDumpId(id);
+    CompressingSink sink(*comp, observer->get());
     Status st = job.spec->tableDataOn(conn, sink);
     if (st.ok()) st = comp->finish();
+    if (st.ok() && *observer) st = (*observer)->close();
     if (!st.ok()) return std::move(st).error().withDumpId(id);
     return {};
   };
@@ -215,11 +261,9 @@ Status writeDataParallel(ArchiveWriter& writer, const ParallelDataPlan& plan, co
         log(tableLabel(*jobs[k].spec));
         Status st;
         if (custom) {
-          auto spool = std::make_unique<Spool>(plan.spoolDir);
-          st = dumpToSpool(*conn, jobs[k], k, *spool);
+          st = dumpCompressed(*conn, jobs[k], k, *outputs[k]);
           if (st.ok()) {
             std::lock_guard<std::mutex> g(shared.m);
-            spools[k] = std::move(spool);
             shared.done[k] = true;
             shared.cv.notify_all();
           }
@@ -241,7 +285,7 @@ Status writeDataParallel(ArchiveWriter& writer, const ParallelDataPlan& plan, co
   };
 
   if (custom) {
-    // TOC order: wait for each table's spool; large objects on the leader's connection.
+    // TOC order: each table spooled so far, then the rest as it is dumped; large objects on the leader's connection.
     for (size_t i = 0; i < toc.entries.size(); i++) {
       if (!toc.entries[i].hadDumper) continue;
       if (!jobOfIndex[i]) {
@@ -250,17 +294,23 @@ Status writeDataParallel(ArchiveWriter& writer, const ParallelDataPlan& plan, co
         continue;
       }
       size_t k = *jobOfIndex[i];
-      std::unique_ptr<Spool> spool;
+      auto stream = writer.openPrecompressedTableData(toc.entries[i].dumpId);
+      if (!stream.ok()) return leaderFail(std::move(stream).error());
+      // From here the worker dumping the table may write into the stream:
+      // whatever happens, it is joined before the stream goes away.
+      Status st = outputs[k]->attach(**stream);
+      if (!st.ok()) return leaderFail(std::move(st));
       {
         std::unique_lock<std::mutex> g(shared.m);
         shared.cv.wait(g, [&] { return shared.done[k] || shared.error.has_value(); });
-        if (shared.error) break;
-        spool = std::move(spools[k]);
+        if (shared.error) {
+          g.unlock();
+          workers.join();
+          return *shared.error;
+        }
       }
-      auto stream = writer.openPrecompressedTableData(toc.entries[i].dumpId);
-      if (!stream.ok()) return leaderFail(std::move(stream).error());
-      Status st = spool->replay(**stream);
-      if (st.ok()) st = (*stream)->close();
+      outputs[k].reset();
+      st = (*stream)->close();
       if (!st.ok()) return leaderFail(std::move(st));
     }
     workers.join();

@@ -2,9 +2,10 @@
 // `-j N` data dumping. Directory format as pg_dump does it: N worker
 // connections on the leader's exported snapshot dump tables largest first,
 // each into its own file. Custom format (beyond pg_dump): the workers compress
-// tables concurrently into spools (big gzip tables with parallel deflate),
-// and the leader writes the spools in TOC order, so data offsets and the
-// one-stream-per-entry layout are what pg_restore expects.
+// tables concurrently (big gzip tables with parallel deflate); the table the
+// leader is at, in TOC order, streams straight into the archive, the others
+// into spools that the leader copies in when it gets there, so data offsets
+// and the one-stream-per-entry layout are what pg_restore expects.
 #include <functional>
 #include <memory>
 #include <string>
