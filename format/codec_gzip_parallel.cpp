@@ -32,56 +32,78 @@ struct Block {
   bool done = false;
 };
 
-// Raw deflate of one block, continuing the stream the previous blocks began.
-void deflateBlock(Block& b, int level) {
-  z_stream zs{};
-  // Negative window bits: raw deflate, the zlib header and trailer are written once for the whole stream.
-  int rc = deflateInit2(&zs, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  if (rc != Z_OK) {
-    b.status = makeError("could not initialize zlib compression: error " + std::to_string(rc));
-    return;
+// One worker's deflate state, reset for each block: deflateInit allocates
+// and clears about 256 KiB, a reset reuses it.
+class BlockDeflater {
+ public:
+  BlockDeflater() = default;
+  BlockDeflater(const BlockDeflater&) = delete;
+  BlockDeflater& operator=(const BlockDeflater&) = delete;
+  ~BlockDeflater() {
+    if (ready_) deflateEnd(&zs_);
   }
-  if (!b.dictionary.empty()) {
-    rc = deflateSetDictionary(&zs, reinterpret_cast<const Bytef*>(b.dictionary.data()),
-                              static_cast<uInt>(b.dictionary.size()));
-    if (rc != Z_OK) {
-      deflateEnd(&zs);
-      b.status = makeError("could not set zlib dictionary: error " + std::to_string(rc));
-      return;
+
+  // Raw deflate of one block, continuing the stream the previous blocks began.
+  void run(Block& b, int level) {
+    b.status = prepare(b, level);
+    if (b.status.ok()) b.status = compress(b);
+    if (!b.status.ok()) return;
+    b.adler = adler32(adler32(0, nullptr, 0), reinterpret_cast<const Bytef*>(b.plain.data()),
+                      static_cast<uInt>(b.plain.size()));
+    // The plain text is no longer needed; free it before the block waits for its turn.
+    std::string().swap(b.plain);
+  }
+
+ private:
+  Status prepare(const Block& b, int level) {
+    int rc;
+    if (!ready_) {
+      // Negative window bits: raw deflate, the zlib header and trailer are written once for the whole stream.
+      rc = deflateInit2(&zs_, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+      if (rc != Z_OK) return makeError("could not initialize zlib compression: error " + std::to_string(rc));
+      ready_ = true;
+    } else if ((rc = deflateReset(&zs_)) != Z_OK) {
+      return makeError("could not reset zlib compression: error " + std::to_string(rc));
     }
-  }
-  // deflateBound covers Z_FINISH; a sync flush adds at most 5 bytes plus a few for the pending bits.
-  b.deflated.resize(deflateBound(&zs, static_cast<uLong>(b.plain.size())) + 16);
-  zs.next_in = reinterpret_cast<Bytef*>(b.plain.data());
-  zs.avail_in = static_cast<uInt>(b.plain.size());
-  zs.next_out = reinterpret_cast<Bytef*>(b.deflated.data());
-  zs.avail_out = static_cast<uInt>(b.deflated.size());
-  const int flush = b.last ? Z_FINISH : Z_SYNC_FLUSH;
-  for (;;) {
-    rc = deflate(&zs, flush);
-    if (rc == Z_STREAM_ERROR) break;
-    if (b.last ? rc == Z_STREAM_END : (zs.avail_in == 0 && zs.avail_out != 0)) break;
-    if (zs.avail_out == 0) {  // bound was not enough (cannot happen with zlib's bound; stay safe)
-      size_t used = b.deflated.size();
-      b.deflated.resize(used * 2);
-      zs.next_out = reinterpret_cast<Bytef*>(b.deflated.data() + used);
-      zs.avail_out = static_cast<uInt>(b.deflated.size() - used);
-      continue;
+    if (!b.dictionary.empty()) {
+      rc = deflateSetDictionary(&zs_, reinterpret_cast<const Bytef*>(b.dictionary.data()),
+                                static_cast<uInt>(b.dictionary.size()));
+      if (rc != Z_OK) return makeError("could not set zlib dictionary: error " + std::to_string(rc));
     }
-    if (rc == Z_BUF_ERROR) break;
+    return {};
   }
-  const bool ok = b.last ? rc == Z_STREAM_END : (rc == Z_OK || rc == Z_BUF_ERROR) && zs.avail_in == 0;
-  b.deflated.resize(b.deflated.size() - zs.avail_out);
-  deflateEnd(&zs);
-  if (!ok) {
-    b.status = makeError("could not compress data: zlib error " + std::to_string(rc));
-    return;
+
+  Status compress(Block& b) {
+    // deflateBound covers Z_FINISH; a sync flush adds at most 5 bytes plus a few for the pending bits.
+    b.deflated.resize(deflateBound(&zs_, static_cast<uLong>(b.plain.size())) + 16);
+    zs_.next_in = reinterpret_cast<Bytef*>(b.plain.data());
+    zs_.avail_in = static_cast<uInt>(b.plain.size());
+    zs_.next_out = reinterpret_cast<Bytef*>(b.deflated.data());
+    zs_.avail_out = static_cast<uInt>(b.deflated.size());
+    const int flush = b.last ? Z_FINISH : Z_SYNC_FLUSH;
+    int rc;
+    for (;;) {
+      rc = deflate(&zs_, flush);
+      if (rc == Z_STREAM_ERROR) break;
+      if (b.last ? rc == Z_STREAM_END : (zs_.avail_in == 0 && zs_.avail_out != 0)) break;
+      if (zs_.avail_out == 0) {  // bound was not enough (cannot happen with zlib's bound; stay safe)
+        size_t used = b.deflated.size();
+        b.deflated.resize(used * 2);
+        zs_.next_out = reinterpret_cast<Bytef*>(b.deflated.data() + used);
+        zs_.avail_out = static_cast<uInt>(b.deflated.size() - used);
+        continue;
+      }
+      if (rc == Z_BUF_ERROR) break;
+    }
+    const bool ok = b.last ? rc == Z_STREAM_END : (rc == Z_OK || rc == Z_BUF_ERROR) && zs_.avail_in == 0;
+    b.deflated.resize(b.deflated.size() - zs_.avail_out);
+    if (!ok) return makeError("could not compress data: zlib error " + std::to_string(rc));
+    return {};
   }
-  b.adler = adler32(adler32(0, nullptr, 0), reinterpret_cast<const Bytef*>(b.plain.data()),
-                    static_cast<uInt>(b.plain.size()));
-  // The plain text is no longer needed; free it before the block waits for its turn.
-  std::string().swap(b.plain);
-}
+
+  z_stream zs_{};
+  bool ready_ = false;
+};
 
 // The zlib header deflateInit would write: CMF 0x78 (deflate, 32 KiB window),
 // FLG with zlib's level class and the check bits, no preset dictionary.
@@ -143,6 +165,7 @@ class ParallelGzipCompressor : public Compressor {
 
  private:
   void workerLoop() {
+    BlockDeflater deflater;
     for (;;) {
       std::shared_ptr<Block> b;
       {
@@ -152,7 +175,7 @@ class ParallelGzipCompressor : public Compressor {
         b = std::move(queue_.front());
         queue_.pop_front();
       }
-      deflateBlock(*b, level_);
+      deflater.run(*b, level_);
       {
         std::lock_guard lock(mu_);
         b->done = true;

@@ -139,6 +139,39 @@ TEST(ParallelDeflate, RoundTripsAllBufferSizePermutations) {
   }
 }
 
+// Inputs that end exactly on a block boundary leave an empty last block;
+// one byte either side leaves a short one. Each worker reuses its deflate
+// state across the blocks (reset, then primed with the previous 32 KiB).
+TEST(ParallelDeflate, InputsAroundBlockBoundaries) {
+  const size_t block = 40000;
+  const std::string text = copyLikeText(40000, 9);
+  for (size_t size : {block - 1, block, block + 1, 2 * block, 7 * block, 7 * block + 1}) {
+    for (size_t slice : {size_t{0}, size_t{block}, size_t{333}}) {
+      ParallelGzipOptions o;
+      o.blockSize = block;
+      o.threads = 2;
+      const std::string input = text.substr(0, size);
+      ASSERT_EQ(input.size(), size);
+      ChunkSink sink = compressParallel(input, o, slice);
+      SCOPED_TRACE("size " + std::to_string(size) + " slice " + std::to_string(slice));
+      expectChunking(sink);
+      Inflated r = inflateChunks(sink.chunks);
+      ASSERT_TRUE(r.ok) << r.error;
+      ASSERT_TRUE(r.plain == input);
+    }
+  }
+  // The dictionary keeps the ratio close to one zlib stream's over the same text.
+  ParallelGzipOptions o;
+  o.blockSize = block;
+  ChunkSink sink = compressParallel(text, o, 0);
+  uLongf bound = compressBound(text.size());
+  std::string whole(bound, '\0');
+  ASSERT_EQ(compress2(reinterpret_cast<Bytef*>(whole.data()), &bound, reinterpret_cast<const Bytef*>(text.data()),
+                      text.size(), Z_DEFAULT_COMPRESSION),
+            Z_OK);
+  EXPECT_LT(sink.joined().size(), bound + bound / 50) << "one stream: " << bound;
+}
+
 TEST(ParallelDeflate, EmptyInputIsAValidEmptyStream) {
   for (unsigned threads : {1u, 4u}) {
     ParallelGzipOptions o;
