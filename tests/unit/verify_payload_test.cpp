@@ -142,6 +142,42 @@ TEST(VerifyPayload, RowsHashExcludesTheTerminator) {
   }
 }
 
+// One hash serves the payload and its rows: the payload digest covers every
+// byte, whatever was held back as a possible marker line or follows the marker.
+TEST(VerifyPayload, PayloadHashCoversHeldBackAndTrailingBytes) {
+  TocEntry e;
+  e.dumpId = 7;
+  e.desc = "TABLE DATA";
+  e.copyStmt = "COPY t (a) FROM stdin;\n";
+  const std::string rows = "1\n\\x\n3\n";
+  struct Case {
+    std::string payload;
+    bool clean;
+    std::optional<std::string> rowsHashed;
+  };
+  const Case cases[] = {
+      {rows + "\\", false, rows},                       // cut inside what may be the marker
+      {rows + "\\.", false, rows},                      // cut inside the marker itself
+      {rows + "4", false, rows + "4"},                   // cut inside a row
+      {rows + "\\.\n\n\nextra\n", true, rows},          // bytes after the marker
+      {rows, true, std::nullopt},                        // clean end without a marker: no rows digest
+  };
+  for (const Case& c : cases) {
+    for (size_t piece : {1, 2, 5, 100}) {
+      Report report;
+      PayloadChecker checker(e, PayloadOptions{TextEncoding::Utf8, true}, report, "f");
+      for (size_t i = 0; i < c.payload.size(); i += piece)
+        ASSERT_TRUE(checker.write(std::string_view(c.payload).substr(i, piece)).ok());
+      EntryOutcome o = checker.finish(c.clean);
+      EXPECT_EQ(o.sha256, Sha256::hex(c.payload)) << c.payload << " piece " << piece;
+      if (c.rowsHashed)
+        EXPECT_EQ(o.rowsSha256, Sha256::hex(*c.rowsHashed)) << c.payload << " piece " << piece;
+      else
+        EXPECT_TRUE(o.rowsSha256.empty()) << c.payload;
+    }
+  }
+}
+
 TEST(VerifyJson, ParsesAndQuotes) {
   auto v = json::parse(R"({"a": [1, 18446744073709551615, "x\n\u00fc"], "b": null, "c": true})");
   ASSERT_TRUE(v.ok()) << v.error().describe();
