@@ -146,7 +146,8 @@ struct Shared {
   size_t next = 0;
   std::optional<Error> error;
   std::atomic<bool> failing{false};  // `error` is set: tables being dumped stop early
-  std::vector<bool> done;  // per job
+  std::vector<bool> started;  // per job: its plain-payload observer is registered
+  std::vector<bool> done;     // per job
   void fail(Error e) {
     std::lock_guard<std::mutex> g(m);
     if (!error) error = std::move(e);
@@ -196,6 +197,7 @@ Status writeDataParallel(ArchiveWriter& writer, const ParallelDataPlan& plan, co
   }
   const bool custom = plan.kind == ArchiveKind::Custom;
   Shared shared;
+  shared.started.assign(jobs.size(), false);
   shared.done.assign(jobs.size(), false);
   std::vector<std::unique_ptr<TableOutput>> outputs(jobs.size());
   if (custom)
@@ -239,6 +241,11 @@ Status writeDataParallel(ArchiveWriter& writer, const ParallelDataPlan& plan, co
     }
     auto observer = writer.observePlainPayload(id);
     if (!observer.ok()) return std::move(observer).error().withDumpId(id);
+    {
+      std::lock_guard<std::mutex> g(shared.m);
+      shared.started[k] = true;
+    }
+    shared.cv.notify_all();
     CompressingSink sink(*comp, observer->get());
     Status st = job.spec->tableDataOn(conn, sink);
     if (st.ok()) st = comp->finish();
@@ -284,6 +291,17 @@ Status writeDataParallel(ArchiveWriter& writer, const ParallelDataPlan& plan, co
     return st;
   };
 
+  // False when a worker failed instead.
+  auto waitForJob = [&](const std::vector<bool>& flags, size_t k) {
+    std::unique_lock<std::mutex> g(shared.m);
+    shared.cv.wait(g, [&] { return flags[k] || shared.error.has_value(); });
+    return !shared.error.has_value();
+  };
+  auto failedWorker = [&]() -> Status {
+    workers.join();
+    return *shared.error;
+  };
+
   if (custom) {
     // TOC order: each table spooled so far, then the rest as it is dumped; large objects on the leader's connection.
     for (size_t i = 0; i < toc.entries.size(); i++) {
@@ -294,21 +312,15 @@ Status writeDataParallel(ArchiveWriter& writer, const ParallelDataPlan& plan, co
         continue;
       }
       size_t k = *jobOfIndex[i];
+      // The writer must know whether the plain payload is observed before the stream opens.
+      if (!waitForJob(shared.started, k)) return failedWorker();
       auto stream = writer.openPrecompressedTableData(toc.entries[i].dumpId);
       if (!stream.ok()) return leaderFail(std::move(stream).error());
       // From here the worker dumping the table may write into the stream:
       // whatever happens, it is joined before the stream goes away.
       Status st = outputs[k]->attach(**stream);
       if (!st.ok()) return leaderFail(std::move(st));
-      {
-        std::unique_lock<std::mutex> g(shared.m);
-        shared.cv.wait(g, [&] { return shared.done[k] || shared.error.has_value(); });
-        if (shared.error) {
-          g.unlock();
-          workers.join();
-          return *shared.error;
-        }
-      }
+      if (!waitForJob(shared.done, k)) return failedWorker();
       outputs[k].reset();
       st = (*stream)->close();
       if (!st.ok()) return leaderFail(std::move(st));
