@@ -2,7 +2,9 @@
 
 #include "dump/acl.hpp"
 #include "dump/database.hpp"
+#include "dump/objects/type.hpp"
 #include "dump/selection.hpp"
+#include "dump/side_queries.hpp"
 #include "dump/sort.hpp"
 
 #include <cstdio>
@@ -114,27 +116,43 @@ Status getBlobs(Connection& conn, ObjectStore& store) {
   return {};
 }
 
-Status getDependencies(Connection& conn, ObjectStore& store) {
-  // A view's dependencies are recorded on its ON SELECT rule; they are
-  // attributed to the view itself (pg_dump makes the view depend on the rule
-  // and drops the rule's dependency on the view).
-  PGARC_ASSIGN(
-      QueryResult r,
-      conn.query("SELECT classid, objid, refclassid, refobjid, deptype FROM pg_catalog.pg_depend "
-                 "WHERE deptype != 'p' AND deptype != 'e'\n"
-                 "UNION ALL\n"
-                 " SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass AS classid, amopfamily AS objid, refclassid, "
-                 "refobjid, deptype FROM pg_catalog.pg_depend d, pg_catalog.pg_amop o "
-                 "WHERE deptype NOT IN ('p', 'e', 'i') AND classid = 'pg_catalog.pg_amop'::pg_catalog.regclass "
-                 "AND objid = o.oid AND NOT (refclassid = 'pg_catalog.pg_opfamily'::pg_catalog.regclass "
-                 "AND amopfamily = refobjid)\n"
-                 "UNION ALL\n"
-                 " SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass AS classid, amprocfamily AS objid, refclassid, "
-                 "refobjid, deptype FROM pg_catalog.pg_depend d, pg_catalog.pg_amproc p "
-                 "WHERE deptype NOT IN ('p', 'e', 'i') AND classid = 'pg_catalog.pg_amproc'::pg_catalog.regclass "
-                 "AND objid = p.oid AND NOT (refclassid = 'pg_catalog.pg_opfamily'::pg_catalog.regclass "
-                 "AND amprocfamily = refobjid)\n"
-                 "ORDER BY 1,2"));
+// A view's dependencies are recorded on its ON SELECT rule; they are
+// attributed to the view itself (pg_dump makes the view depend on the rule
+// and drops the rule's dependency on the view).
+const char* const kDependencyQuery =
+    "SELECT classid, objid, refclassid, refobjid, deptype FROM pg_catalog.pg_depend "
+    "WHERE deptype != 'p' AND deptype != 'e'\n"
+    "UNION ALL\n"
+    " SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass AS classid, amopfamily AS objid, refclassid, "
+    "refobjid, deptype FROM pg_catalog.pg_depend d, pg_catalog.pg_amop o "
+    "WHERE deptype NOT IN ('p', 'e', 'i') AND classid = 'pg_catalog.pg_amop'::pg_catalog.regclass "
+    "AND objid = o.oid AND NOT (refclassid = 'pg_catalog.pg_opfamily'::pg_catalog.regclass "
+    "AND amopfamily = refobjid)\n"
+    "UNION ALL\n"
+    " SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass AS classid, amprocfamily AS objid, refclassid, "
+    "refobjid, deptype FROM pg_catalog.pg_depend d, pg_catalog.pg_amproc p "
+    "WHERE deptype NOT IN ('p', 'e', 'i') AND classid = 'pg_catalog.pg_amproc'::pg_catalog.regclass "
+    "AND objid = p.oid AND NOT (refclassid = 'pg_catalog.pg_opfamily'::pg_catalog.regclass "
+    "AND amprocfamily = refobjid)\n"
+    "ORDER BY 1,2";
+
+const char* const kCommentsQuery =
+    "SELECT description, '', classoid, objoid, objsubid FROM pg_catalog.pg_description "
+    "ORDER BY classoid, objoid, objsubid";
+const char* const kSecLabelsQuery =
+    "SELECT label, provider, classoid, objoid, objsubid FROM pg_catalog.pg_seclabel "
+    "ORDER BY classoid, objoid, objsubid";
+
+// Reads that need nothing from the catalog pass and call no ruleutils
+// function, queued on the side connections before the pass starts.
+void prefetchCatalogReads(SideQueries& side, const DumpOptions& o) {
+  side.prefetch(kTypesQuery);
+  side.prefetch(kDependencyQuery);
+  if (!o.noComments) side.prefetch(kCommentsQuery);
+}
+
+Status getDependencies(Connection& conn, SideQueries* side, ObjectStore& store) {
+  PGARC_ASSIGN(QueryResult r, catalogQuery(conn, side, kDependencyQuery));
   for (int i = 0; i < r.rows(); i++) {
     CatalogId src{r.oid(i, 0), r.oid(i, 1)};
     DumpableObject* obj = store.byCatalogId(src);
@@ -149,12 +167,8 @@ Status getDependencies(Connection& conn, ObjectStore& store) {
   return {};
 }
 
-Status collectComments(Connection& conn, ObjectStore& store, CommentMap& out, bool seclabels) {
-  const char* sql = seclabels ? "SELECT label, provider, classoid, objoid, objsubid FROM pg_catalog.pg_seclabel "
-                                "ORDER BY classoid, objoid, objsubid"
-                              : "SELECT description, '', classoid, objoid, objsubid FROM pg_catalog.pg_description "
-                                "ORDER BY classoid, objoid, objsubid";
-  PGARC_ASSIGN(QueryResult r, conn.query(sql));
+Status collectComments(Connection& conn, SideQueries* side, ObjectStore& store, CommentMap& out, bool seclabels) {
+  PGARC_ASSIGN(QueryResult r, catalogQuery(conn, side, seclabels ? kSecLabelsQuery : kCommentsQuery));
   for (int i = 0; i < r.rows(); i++) {
     CatalogId id{r.oid(i, 2), r.oid(i, 3)};
     out[id].push_back(CommentItem{static_cast<int>(r.integer(i, 4)), r.str(i, 0), r.str(i, 1)});
@@ -317,7 +331,7 @@ Status loadDetails(Connection& conn, ObjectStore& store) {
 }  // namespace
 
 Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quoter& quote, ObjectStore& store,
-                               const InfoLog& info) {
+                               const InfoLog& info, SideQueries* side) {
   const int serverVersion = conn.serverVersion();
   if (serverVersion / 10000 > 15)
     return makeError("aborting because of server version mismatch\nserver version: " + conn.serverVersionString() +
@@ -326,9 +340,10 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
                                             "'pg_catalog'::pg_catalog.regnamespace AND relkind = 'r'"));
   for (int i = 0; i < cats.rows(); i++) store.catalogOids[cats.str(i, 0)] = cats.oid(i, 1);
   if (info) info("last built-in OID is 16383");
+  if (side) prefetchCatalogReads(*side, o);
 
   PGARC_ASSIGN(Selection selection, resolveSelection(conn, o));
-  CatalogContext cctx{conn, o, store, selection, serverVersion, info, {}, {}};
+  CatalogContext cctx{conn, o, store, selection, serverVersion, info, {}, {}, side, {}};
   PGARC_ASSIGN(QueryResult roles, conn.query("SELECT oid, rolname FROM pg_catalog.pg_roles ORDER BY 1"));
   for (int i = 0; i < roles.rows(); i++) cctx.roles[roles.oid(i, 0)] = roles.str(i, 1);
   for (const CatalogStep& step : catalogSteps()) {
@@ -349,15 +364,15 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
     PGARC_TRY(getBlobs(conn, store));
   }
   if (info) info("reading dependency data");
-  PGARC_TRY(getDependencies(conn, store));
+  PGARC_TRY(getDependencies(conn, side, store));
 
   if (!o.noPrivileges) PGARC_TRY(getAdditionalAcls(conn, store));
 
   EmitContext ectx(o, store, quote, &conn);
   ectx.serverVersion = serverVersion;
   ectx.info = info;
-  if (!o.noComments) PGARC_TRY(collectComments(conn, store, ectx.comments, false));
-  if (!o.noSecurityLabels) PGARC_TRY(collectComments(conn, store, ectx.seclabels, true));
+  if (!o.noComments) PGARC_TRY(collectComments(conn, side, store, ectx.comments, false));
+  if (!o.noSecurityLabels) PGARC_TRY(collectComments(conn, side, store, ectx.seclabels, true));
 
   auto pre = std::make_unique<PlainObject>(ObjectType::PreDataBoundary);
   pre->name = "PRE-DATA BOUNDARY";

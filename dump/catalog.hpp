@@ -19,8 +19,9 @@ struct DumpPlan {
 using InfoLog = std::function<void(const std::string&)>;
 
 // Everything from getSchemaData to the last ArchiveEntry call. `conn` must be
-// inside the dump's transaction (setupSession).
+// inside the dump's transaction (setupSession). `side`, when given, runs some
+// catalog reads on extra connections in the same snapshot.
 Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& options, const Quoter& quote, ObjectStore& store,
-                               const InfoLog& info);
+                               const InfoLog& info, SideQueries* side = nullptr);
 
 }  // namespace pgarc::dump

@@ -2,16 +2,31 @@
 // read the catalog, sort, emit, write.
 #include "dump/dump_command.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include "dump/catalog.hpp"
 #include "dump/connection.hpp"
 #include "dump/options.hpp"
 #include "dump/output.hpp"
+#include "dump/side_queries.hpp"
 #include "dump/snapshot.hpp"
 
 namespace pgarc {
+
+namespace {
+
+// Connections besides the main one for catalog reads (dump/side_queries.hpp):
+// 2, or PGARC_SIDE_CONNECTIONS (0 reads everything on the main connection).
+int sideConnectionCount() {
+  const char* v = std::getenv("PGARC_SIDE_CONNECTIONS");
+  if (!v || !*v) return 2;
+  return std::clamp(std::atoi(v), 0, 8);
+}
+
+}  // namespace
 
 Result<int> runDump(const std::vector<std::string>& args) {
   using namespace pgarc::dump;
@@ -44,16 +59,25 @@ Result<int> runDump(const std::vector<std::string>& args) {
   PGARC_TRY(setupSession(*conn, o));
   Quoter quote(o.quoteAllIdentifiers, conn->parameter("standard_conforming_strings") == "on");
   ObjectStore store;
-  PGARC_ASSIGN(DumpPlan plan, buildDumpPlan(*conn, o, quote, store, info));
+  // The dump's snapshot for side connections and -j workers: --snapshot, or
+  // exported once by the main connection.
+  std::string snapshotId = o.snapshot.value_or("");
+  auto exportSnapshot = [&]() -> Status {
+    if (!snapshotId.empty()) return {};
+    PGARC_ASSIGN(QueryResult r, conn->query("SELECT pg_catalog.pg_export_snapshot()"));
+    snapshotId = std::string(r.get(0, 0));
+    return {};
+  };
+  std::unique_ptr<SideQueries> side;
+  if (int count = sideConnectionCount(); count > 0 && conn->serverVersion() >= 100000) {
+    PGARC_TRY(exportSnapshot());
+    side = std::make_unique<SideQueries>(params, o, snapshotId, count);
+  }
+  PGARC_ASSIGN(DumpPlan plan, buildDumpPlan(*conn, o, quote, store, info, side.get()));
+  side.reset();
   if (o.jobs > 1 && (o.format == ArchiveKind::Directory || o.format == ArchiveKind::Custom)) {
     // Workers read in the leader's snapshot, as pg_dump's do.
-    std::string snapshotId;
-    if (o.snapshot) {
-      snapshotId = *o.snapshot;
-    } else {
-      PGARC_ASSIGN(QueryResult r, conn->query("SELECT pg_catalog.pg_export_snapshot()"));
-      snapshotId = std::string(r.get(0, 0));
-    }
+    PGARC_TRY(exportSnapshot());
     ConnectionFactory workers = [&params, &o, snapshotId]() -> Result<std::unique_ptr<Connection>> {
       PGARC_ASSIGN(auto c, Connection::open(params));
       DumpOptions wo = o;

@@ -23,6 +23,8 @@
 
 namespace pgarc::dump {
 
+class SideQueries;
+
 // Oid sets that -n/-N/-t/-T/-e/--exclude-table-data resolved to on the server.
 struct Selection {
   std::set<uint32_t> schemaInclude, schemaExclude;
@@ -44,6 +46,11 @@ struct CatalogContext {
   std::map<CatalogId, DumpableObject*> extensionMembers;
   // Role names by oid, read once (pg_dump's getRoleName cache).
   std::map<uint32_t, std::string> roles;
+  // Extra connections in the dump's snapshot for queued reads (may be null).
+  SideQueries* side = nullptr;
+  // Index reads queued on `side` once the tables were locked: the oids of each
+  // queued query (dump/objects/indexes.cpp).
+  std::vector<std::vector<uint32_t>> queuedIndexReads;
   std::string roleName(uint32_t oid) const {
     auto it = roles.find(oid);
     return it == roles.end() ? std::string() : it->second;

@@ -3,48 +3,137 @@
 #include "dump/acl.hpp"
 #include "dump/comments.hpp"
 #include "dump/objects/kinds.hpp"
+#include "dump/objects/kinds_a_common.hpp"
+#include "dump/side_queries.hpp"
+
+#include <algorithm>
+#include <set>
 
 namespace pgarc::dump {
 
+namespace {
+
+// The indexes of the tables `oids`, ordered by table and index name.
+//
+// The definition is read only for indexes that no constraint owns
+// (dumpConstraint builds the others). pg_get_indexdef is the query's main
+// cost: it builds the table's relcache entry, 50-100 us a table. The
+// definition of a plain index (key columns only, default operator classes and
+// collations, default order, no options, expressions, predicate or INCLUDE
+// columns) is put together here from the catalog instead, exactly as
+// pg_get_indexdef writes it: "CREATE [UNIQUE ]INDEX name ON schema.table
+// USING am (col, ...)", names quoted by the server's quote_ident. Any other
+// index still goes through pg_get_indexdef.
+std::string indexQuery(const std::vector<uint32_t>& oids) {
+  return "SELECT t.tableoid, t.oid, i.indrelid, t.relname AS indexname, "
+         "CASE WHEN c.oid IS NOT NULL THEN NULL "
+         "WHEN i.indexprs IS NULL AND i.indpred IS NULL AND t.relkind = 'i' AND t.reloptions IS NULL "
+         "AND i.indnatts = i.indnkeyatts AND NOT i.indnullsnotdistinct AND plain.simple "
+         "THEN 'CREATE ' || CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || "
+         "pg_catalog.quote_ident(t.relname) || ' ON ' || pg_catalog.quote_ident(tn.nspname) || '.' || "
+         "pg_catalog.quote_ident(t2.relname) || ' USING ' || pg_catalog.quote_ident(am.amname) || "
+         "' (' || plain.cols || ')' "
+         "ELSE pg_catalog.pg_get_indexdef(i.indexrelid) END AS indexdef, i.indkey, "
+         "i.indisclustered, "
+         "c.contype, c.conname, c.condeferrable, c.condeferred, c.tableoid AS contableoid, c.oid AS conoid, "
+         "pg_catalog.pg_get_constraintdef(c.oid, false) AS condef, "
+         "(SELECT spcname FROM pg_catalog.pg_tablespace s WHERE s.oid = t.reltablespace) AS tablespace, "
+         "t.reloptions AS indreloptions, i.indisreplident, inh.inhparent AS parentidx, "
+         "i.indnkeyatts AS indnkeyatts, i.indnatts AS indnatts, "
+         "(SELECT pg_catalog.array_agg(attnum ORDER BY attnum) FROM pg_catalog.pg_attribute "
+         "WHERE attrelid = i.indexrelid AND attstattarget >= 0) AS indstatcols, "
+         "(SELECT pg_catalog.array_agg(attstattarget ORDER BY attnum) FROM pg_catalog.pg_attribute "
+         "WHERE attrelid = i.indexrelid AND attstattarget >= 0) AS indstatvals, "
+         "i.indnullsnotdistinct "
+         "FROM unnest(" + oidArrayLiteral(oids) + ") AS src(tbloid) "
+         "JOIN pg_catalog.pg_index i ON (src.tbloid = i.indrelid) "
+         "JOIN pg_catalog.pg_class t ON (t.oid = i.indexrelid) "
+         "JOIN pg_catalog.pg_class t2 ON (t2.oid = i.indrelid) "
+         "LEFT JOIN pg_catalog.pg_namespace tn ON (tn.oid = t2.relnamespace) "
+         "LEFT JOIN pg_catalog.pg_am am ON (am.oid = t.relam) "
+         "LEFT JOIN pg_catalog.pg_constraint c ON (i.indrelid = c.conrelid AND i.indexrelid = c.conindid "
+         "AND c.contype IN ('p','u','x')) "
+         "LEFT JOIN pg_catalog.pg_inherits inh ON (inh.inhrelid = indexrelid) "
+         // Per key column of an index no constraint owns: its name, and
+         // whether pg_get_indexdef would add nothing to it: the operator class
+         // is a default one declared for the column's type (not a domain),
+         // the collation is the column's, no DESC / NULLS FIRST, no options.
+         "LEFT JOIN LATERAL (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY k.n) "
+         "AS cols, pg_catalog.bool_and(o.opcdefault AND o.opcintype = a.atttypid AND ty.typtype <> 'd' "
+         "AND (k.coll = 0 OR k.coll = a.attcollation) AND k.opt = 0 AND ia.attoptions IS NULL) AS simple "
+         "FROM unnest(i.indkey::pg_catalog.int2[], i.indclass::pg_catalog.oid[], "
+         "i.indcollation::pg_catalog.oid[], i.indoption::pg_catalog.int2[]) WITH ORDINALITY AS k(attnum, opc, coll, "
+         "opt, n) "
+         "JOIN pg_catalog.pg_attribute a ON (a.attrelid = i.indrelid AND a.attnum = k.attnum) "
+         "JOIN pg_catalog.pg_opclass o ON (o.oid = k.opc) "
+         "JOIN pg_catalog.pg_type ty ON (ty.oid = a.atttypid) "
+         "JOIN pg_catalog.pg_attribute ia ON (ia.attrelid = i.indexrelid AND ia.attnum = k.n) "
+         "WHERE c.oid IS NULL) AS plain ON true "
+         "WHERE (i.indisvalid OR t2.relkind = 'p') AND i.indisready "
+         "ORDER BY i.indrelid, indexname";
+}
+
+// Tables whose indexes getIndexes reads.
+bool readsIndexes(const TableInfo& t) { return t.hasindex && t.interesting; }
+
+}  // namespace
+
+void queueIndexReads(CatalogContext& ctx, const std::vector<TableInfo*>& locked) {
+  if (!ctx.side || ctx.side->connections() == 0) return;
+  std::vector<uint32_t> oids;
+  for (const TableInfo* t : locked)
+    if (readsIndexes(*t)) oids.push_back(t->catId.oid);
+  if (oids.size() < 100) return;
+  std::sort(oids.begin(), oids.end());
+  // A few pieces per connection, so connections busy with other reads share less.
+  const size_t pieces = ctx.side->connections() * 2;
+  const size_t per = (oids.size() + pieces - 1) / pieces;
+  for (size_t from = 0; from < oids.size(); from += per) {
+    std::vector<uint32_t> chunk(oids.begin() + static_cast<std::ptrdiff_t>(from),
+                                oids.begin() + static_cast<std::ptrdiff_t>(std::min(oids.size(), from + per)));
+    ctx.side->prefetch(indexQuery(chunk));
+    ctx.queuedIndexReads.push_back(std::move(chunk));
+  }
+}
+
 Status getIndexes(CatalogContext& ctx) {
-  std::string oids = "{";
-  bool first = true;
+  std::set<uint32_t> wanted;
   for (const auto& o : ctx.store.all()) {
     if (o->type != ObjectType::Table) continue;
     auto& t = static_cast<TableInfo&>(*o);
-    if (!t.hasindex || !t.interesting) continue;
-    if (!first) oids += ",";
-    first = false;
-    oids += std::to_string(t.catId.oid);
+    if (readsIndexes(t)) wanted.insert(t.catId.oid);
   }
-  oids += "}";
-  if (first) return {};
-  PGARC_ASSIGN(
-      QueryResult r,
-      ctx.conn.query(
-          "SELECT t.tableoid, t.oid, i.indrelid, t.relname AS indexname, "
-          "pg_catalog.pg_get_indexdef(i.indexrelid) AS indexdef, i.indkey, i.indisclustered, "
-          "c.contype, c.conname, c.condeferrable, c.condeferred, c.tableoid AS contableoid, c.oid AS conoid, "
-          "pg_catalog.pg_get_constraintdef(c.oid, false) AS condef, "
-          "(SELECT spcname FROM pg_catalog.pg_tablespace s WHERE s.oid = t.reltablespace) AS tablespace, "
-          "t.reloptions AS indreloptions, i.indisreplident, inh.inhparent AS parentidx, "
-          "i.indnkeyatts AS indnkeyatts, i.indnatts AS indnatts, "
-          "(SELECT pg_catalog.array_agg(attnum ORDER BY attnum) FROM pg_catalog.pg_attribute "
-          "WHERE attrelid = i.indexrelid AND attstattarget >= 0) AS indstatcols, "
-          "(SELECT pg_catalog.array_agg(attstattarget ORDER BY attnum) FROM pg_catalog.pg_attribute "
-          "WHERE attrelid = i.indexrelid AND attstattarget >= 0) AS indstatvals, "
-          "i.indnullsnotdistinct "
-          "FROM unnest('" + oids + "'::pg_catalog.oid[]) AS src(tbloid) "
-          "JOIN pg_catalog.pg_index i ON (src.tbloid = i.indrelid) "
-          "JOIN pg_catalog.pg_class t ON (t.oid = i.indexrelid) "
-          "JOIN pg_catalog.pg_class t2 ON (t2.oid = i.indrelid) "
-          "LEFT JOIN pg_catalog.pg_constraint c ON (i.indrelid = c.conrelid AND i.indexrelid = c.conindid "
-          "AND c.contype IN ('p','u','x')) "
-          "LEFT JOIN pg_catalog.pg_inherits inh ON (inh.inhrelid = indexrelid) "
-          "WHERE (i.indisvalid OR t2.relkind = 'p') AND i.indisready "
-          "ORDER BY i.indrelid, indexname"));
-  for (int i = 0; i < r.rows(); i++) {
-    TableInfo* t = ctx.store.findTable(r.oid(i, 2));
+  if (wanted.empty()) return {};
+  // The queued reads, then one read on the main connection for the tables
+  // that became interesting since.
+  std::vector<QueryResult> results;
+  std::set<uint32_t> rest = wanted;
+  for (const std::vector<uint32_t>& chunk : ctx.queuedIndexReads) {
+    PGARC_ASSIGN(QueryResult r, catalogQuery(ctx.conn, ctx.side, indexQuery(chunk)));
+    results.push_back(std::move(r));
+    for (uint32_t oid : chunk) rest.erase(oid);
+  }
+  ctx.queuedIndexReads.clear();
+  if (!rest.empty()) {
+    PGARC_ASSIGN(QueryResult r, ctx.conn.query(indexQuery(std::vector<uint32_t>(rest.begin(), rest.end()))));
+    results.push_back(std::move(r));
+  }
+  // Rows in pg_dump's order: by table oid, then index name (each table's rows
+  // come from one result, already in name order).
+  struct RowRef {
+    uint32_t table;
+    const QueryResult* result;
+    int row;
+  };
+  std::vector<RowRef> rows;
+  for (const QueryResult& r : results)
+    for (int i = 0; i < r.rows(); i++)
+      if (uint32_t table = r.oid(i, 2); wanted.count(table)) rows.push_back({table, &r, i});
+  std::stable_sort(rows.begin(), rows.end(), [](const RowRef& a, const RowRef& b) { return a.table < b.table; });
+  for (const RowRef& ref : rows) {
+    const QueryResult& r = *ref.result;
+    const int i = ref.row;
+    TableInfo* t = ctx.store.findTable(ref.table);
     if (!t) continue;
     auto idx = std::make_unique<IndxInfo>();
     idx->catId = {r.oid(i, 0), r.oid(i, 1)};

@@ -41,6 +41,9 @@ Status getTableAttrs(CatalogContext&);
 Status flagInhAttrs(CatalogContext&);
 Status getPartitioningInfo(CatalogContext&);
 Status getIndexes(CatalogContext&);
+// Queues getIndexes' reads for tables the main connection has locked on the
+// side connections, if any (called by getTables once the locks are held).
+void queueIndexReads(CatalogContext&, const std::vector<TableInfo*>& locked);
 Status flagInhIndexes(CatalogContext&);
 Status getExtendedStatistics(CatalogContext&);
 Status getConstraints(CatalogContext&);

@@ -140,6 +140,7 @@ Status getTables(CatalogContext& ctx) {
     PGARC_TRY(flush());
     if (ctx.options.lockWaitTimeout) PGARC_TRY(ctx.conn.exec("SET statement_timeout = 0"));
   }
+  queueIndexReads(ctx, toLock);
   return {};
 }
 

@@ -5,6 +5,7 @@
 
 #include "dump/objects/kinds.hpp"
 #include "dump/objects/kinds_a_common.hpp"
+#include "dump/side_queries.hpp"
 
 namespace pgarc::dump {
 
@@ -191,6 +192,13 @@ void selectDumpableType(CatalogContext& ctx, TypeInfo& t) {
 
 }  // namespace
 
+const char* const kTypesQuery =
+    "SELECT tableoid, oid, typname, typnamespace, typacl, acldefault('T', typowner) AS "
+    "acldefault, typowner, typelem, typrelid, CASE WHEN typrelid = 0 THEN ' '::\"char\" "
+    "ELSE (SELECT relkind FROM pg_class WHERE oid = typrelid) END AS typrelkind, typtype, "
+    "typisdefined, typname[0] = '_' AND typelem != 0 AND (SELECT typarray FROM pg_type te "
+    "WHERE oid = pg_type.typelem) = oid AS isarray FROM pg_type";
+
 Status getTypes(CatalogContext& ctx) {
   // Domain CHECK constraints of every domain, read at once; pg_dump reads
   // them per dumpable domain, ordered by name.
@@ -202,12 +210,7 @@ Status getTypes(CatalogContext& ctx) {
   std::map<uint32_t, std::vector<int>> domainRows;
   for (int i = 0; i < dc.rows(); i++) domainRows[dc.oid(i, 0)].push_back(i);
 
-  PGARC_ASSIGN(QueryResult r,
-               ctx.conn.query("SELECT tableoid, oid, typname, typnamespace, typacl, acldefault('T', typowner) AS "
-                              "acldefault, typowner, typelem, typrelid, CASE WHEN typrelid = 0 THEN ' '::\"char\" "
-                              "ELSE (SELECT relkind FROM pg_class WHERE oid = typrelid) END AS typrelkind, typtype, "
-                              "typisdefined, typname[0] = '_' AND typelem != 0 AND (SELECT typarray FROM pg_type te "
-                              "WHERE oid = pg_type.typelem) = oid AS isarray FROM pg_type"));
+  PGARC_ASSIGN(QueryResult r, catalogQuery(ctx.conn, ctx.side, kTypesQuery));
   // pg_dump 15's query as is: owners come from the role map, and initial
   // privileges from getAdditionalAcls (per-row subqueries here made the
   // query several times slower on databases with many tables).

@@ -11,6 +11,10 @@ namespace pgarc::dump {
 
 struct ShellTypeInfo;
 
+// getTypes' main query (no ruleutils calls: the side connections may read it
+// ahead, see dump/side_queries.hpp).
+extern const char* const kTypesQuery;
+
 // A collation referenced by a type definition (COLLATE clause).
 struct CollationRef {
   std::string nspname;  // "" when none

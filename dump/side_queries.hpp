@@ -1,0 +1,59 @@
+#pragma once
+// Catalog reads on extra connections that share the dump's snapshot, so the
+// server works on several catalog queries at once (pg_dump reads them one
+// after another on one connection).
+//
+// Each side connection is opened by its own thread, adopts the exported
+// snapshot (SET TRANSACTION SNAPSHOT) and runs the queries queued on it in
+// order. Results are picked up by the catalog pass in pg_dump's order, so
+// what it builds (and every dumpId) does not depend on which connection ran a
+// query or when. When a side connection cannot be opened (connection limit,
+// password needed, ...) its queries are run on the main connection at pick-up.
+//
+// Only queries whose result is the same on any connection in the snapshot
+// belong here. Queries calling ruleutils functions (pg_get_indexdef, ...) read
+// the current catalog, not the snapshot: queue them only for relations the
+// main connection has already locked.
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dump/connection.hpp"
+#include "dump/options.hpp"
+
+namespace pgarc::dump {
+
+class SideQueries {
+ public:
+  // Starts `count` threads, each opening one connection with `params`, the
+  // session settings of `options` and the snapshot `snapshotId`. Never prompts
+  // for a password.
+  SideQueries(const ConnectParams& params, const DumpOptions& options, std::string snapshotId, int count);
+  ~SideQueries();
+  SideQueries(const SideQueries&) = delete;
+  SideQueries& operator=(const SideQueries&) = delete;
+
+  using Ticket = size_t;
+  // Queues `sql` on the side connection with the least queued work.
+  Ticket submit(std::string sql);
+  // The result of a submitted query; waits for it. When its side connection
+  // was not available the query runs on `main` now.
+  Result<QueryResult> take(Ticket ticket, Connection& main);
+
+  // submit() keyed by the SQL text, for a later query() of the same text.
+  void prefetch(const std::string& sql);
+  // The prefetched result of `sql` when there is one, else `sql` run on `main`.
+  Result<QueryResult> query(Connection& main, const std::string& sql);
+
+  size_t connections() const;
+
+ private:
+  struct Shared;
+  std::shared_ptr<Shared> shared_;
+};
+
+// `sql` through `side` when there is one (a prefetched result), else on `main`.
+Result<QueryResult> catalogQuery(Connection& main, SideQueries* side, const std::string& sql);
+
+}  // namespace pgarc::dump

@@ -1,0 +1,156 @@
+// `pgarc dump` reads part of the catalog on side connections in the dump's
+// snapshot (dump/side_queries.hpp), and writes the definitions of plain
+// indexes without pg_get_indexdef (dump/objects/indexes.cpp). Checked here on
+// a database with enough tables for the index reads to be split over the
+// side connections, and indexes of every shape that pg_get_indexdef writes
+// with something more than column names:
+//   - the archive equals stock pg_dump's (restore script and listing);
+//   - it is the same with PGARC_SIDE_CONNECTIONS=0 (everything on the main
+//     connection) as with the side connections;
+//   - when the server refuses the side connections (a role limited to one
+//     connection), the dump still succeeds and equals stock pg_dump's.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/support/pg_server.hpp"
+#include "tests/support/process.hpp"
+
+using namespace pgarc::test;
+
+namespace {
+
+const char* kFixture = R"SQL(
+CREATE SCHEMA "Many Tables";
+CREATE SCHEMA other;
+CREATE DOMAIN other.dint AS int;
+DO $$ BEGIN
+  FOR t IN 1..120 LOOP
+    EXECUTE format('CREATE TABLE %I.%I (id int PRIMARY KEY, n int NOT NULL, "Label" text, v varchar(20), '
+                   'd other.dint, a int[], r int4range, f float8)',
+                   CASE WHEN t % 2 = 0 THEN 'Many Tables' ELSE 'other' END, 'T ' || t);
+    EXECUTE format('CREATE INDEX %I ON %I.%I (n)', 'n idx ' || t,
+                   CASE WHEN t % 2 = 0 THEN 'Many Tables' ELSE 'other' END, 'T ' || t);
+  END LOOP;
+END $$;
+CREATE INDEX multi ON other."T 1" (n, "Label", f);
+CREATE INDEX descending ON other."T 1" (n DESC, f NULLS FIRST);
+CREATE INDEX lowered ON other."T 1" (lower("Label"));
+CREATE INDEX partial ON other."T 1" (f) WHERE f > 0;
+CREATE UNIQUE INDEX with_include ON other."T 1" (n) INCLUDE (f);
+CREATE INDEX pattern ON other."T 1" ("Label" text_pattern_ops);
+CREATE INDEX collated ON other."T 1" ("Label" COLLATE "C");
+CREATE INDEX on_varchar ON other."T 1" (v);
+CREATE INDEX on_domain ON other."T 1" (d);
+CREATE INDEX gin_array ON other."T 1" USING gin (a);
+CREATE INDEX gist_range ON other."T 1" USING gist (r);
+CREATE INDEX hashed ON other."T 1" USING hash (n);
+CREATE INDEX brin_f ON other."T 1" USING brin (f) WITH (pages_per_range = 16);
+CREATE INDEX fill ON other."T 1" (f) WITH (fillfactor = 70);
+CREATE UNIQUE INDEX nnd ON other."T 1" (f) NULLS NOT DISTINCT;
+CREATE INDEX "Select" ON other."T 1" ("Label", id);
+ALTER TABLE other."T 1" ADD CONSTRAINT uniq_label UNIQUE ("Label");
+ALTER TABLE other."T 1" ADD CONSTRAINT no_overlap EXCLUDE USING gist (r WITH &&);
+ALTER TABLE other."T 1" ALTER COLUMN n SET STATISTICS 200;
+CREATE INDEX stats_expr ON other."T 1" ((n + 1));
+ALTER INDEX other.stats_expr ALTER COLUMN 1 SET STATISTICS 300;
+ALTER TABLE other."T 1" CLUSTER ON multi;
+CREATE TABLE other.parted (k int, v text) PARTITION BY RANGE (k);
+CREATE TABLE other.parted_1 PARTITION OF other.parted FOR VALUES FROM (0) TO (10);
+CREATE INDEX parted_k ON other.parted (k);
+CREATE INDEX parted_v ON other.parted_1 (v);
+CREATE MATERIALIZED VIEW other.mv AS SELECT id, n FROM other."T 3";
+CREATE INDEX mv_n ON other.mv (n);
+COMMENT ON INDEX other.multi IS 'an index';
+COMMENT ON TABLE "Many Tables"."T 2" IS 'a table';
+CREATE ROLE one_connection LOGIN CONNECTION LIMIT 1 IN ROLE pg_read_all_data;
+)SQL";
+
+class DumpSideConnections : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new PgServer();
+    if (!server_->started()) return;
+    server_->createDatabase("many");
+    auto r = server_->psql("many", kFixture);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    dir_ = makeTempDir("pgarc-side-connections-");
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+    if (!dir_.empty()) removeTree(dir_);
+  }
+  void SetUp() override {
+    if (!server_ || !server_->started()) GTEST_SKIP() << "no server: " << (server_ ? server_->startupError() : "");
+  }
+
+  // Runs a dumper writing a custom archive of `many` to `path`; `env` are
+  // NAME=VALUE settings for it, `user` the role it connects as.
+  static CommandResult dump(bool stock, const std::string& path, const std::vector<std::string>& env = {},
+                            const std::string& user = "postgres") {
+    std::vector<std::string> argv = {"/usr/bin/env"};
+    argv.insert(argv.end(), env.begin(), env.end());
+    if (stock) {
+      argv.push_back(pgBinDir() + "/pg_dump");
+    } else {
+      argv.push_back(pgarcBinary());
+      argv.push_back("dump");
+    }
+    for (const std::string& a : {std::string("-h"), server_->socketDir(), std::string("-p"),
+                                 std::to_string(server_->port()), std::string("-U"), user})
+      argv.push_back(a);
+    for (const char* a : {"-s", "-Fc", "-f"}) argv.push_back(a);
+    argv.push_back(path);
+    argv.push_back("many");
+    return run(argv);
+  }
+  static std::string restoreScript(const std::string& archive) {
+    auto r = run({pgBinDir() + "/pg_restore", "-f", "-", "--restrict-key=K", archive});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return r.out;
+  }
+  // The listing's entries with their dumpIds (the header has the creation time).
+  static std::string listing(const std::string& archive) {
+    auto r = run({pgBinDir() + "/pg_restore", "-l", archive});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return r.out.substr(r.out.find("\n;\n;\n"));
+  }
+
+  static PgServer* server_;
+  static std::string dir_;
+};
+
+PgServer* DumpSideConnections::server_ = nullptr;
+std::string DumpSideConnections::dir_;
+
+TEST_F(DumpSideConnections, EqualsStockWithAndWithoutSideConnections) {
+  const std::string s = dir_ + "/stock.dump", sides = dir_ + "/sides.dump", single = dir_ + "/single.dump";
+  auto r = dump(true, s);
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  r = dump(false, sides);
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  r = dump(false, single, {"PGARC_SIDE_CONNECTIONS=0"});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  const std::string script = restoreScript(s);
+  EXPECT_NE(script.find("CREATE INDEX lowered ON other.\"T 1\" USING btree (lower(\"Label\"));"), std::string::npos);
+  EXPECT_NE(script.find("CREATE INDEX \"n idx 7\" ON other.\"T 7\" USING btree (n);"), std::string::npos);
+  EXPECT_EQ(script, restoreScript(sides));
+  EXPECT_EQ(script, restoreScript(single));
+  EXPECT_EQ(listing(s), listing(sides));
+  EXPECT_EQ(listing(s), listing(single));
+}
+
+TEST_F(DumpSideConnections, FallsBackWhenTheServerRefusesSideConnections) {
+  const std::string s = dir_ + "/limited_stock.dump", o = dir_ + "/limited_ours.dump";
+  auto r = dump(true, s, {}, "one_connection");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  r = dump(false, o, {"PGARC_SIDE_CONNECTIONS=3"}, "one_connection");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(restoreScript(s), restoreScript(o));
+  EXPECT_EQ(listing(s), listing(o));
+}
+
+}  // namespace
