@@ -343,7 +343,7 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
   if (side) prefetchCatalogReads(*side, o);
 
   PGARC_ASSIGN(Selection selection, resolveSelection(conn, o));
-  CatalogContext cctx{conn, o, store, selection, serverVersion, info, {}, {}, side, {}};
+  CatalogContext cctx{conn, o, store, selection, serverVersion, info, {}, {}, side, {}, {}};
   PGARC_ASSIGN(QueryResult roles, conn.query("SELECT oid, rolname FROM pg_catalog.pg_roles ORDER BY 1"));
   for (int i = 0; i < roles.rows(); i++) cctx.roles[roles.oid(i, 0)] = roles.str(i, 1);
   for (const CatalogStep& step : catalogSteps()) {

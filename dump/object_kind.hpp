@@ -51,6 +51,8 @@ struct CatalogContext {
   // Index reads queued on `side` once the tables were locked: the oids of each
   // queued query (dump/objects/indexes.cpp).
   std::vector<std::vector<uint32_t>> queuedIndexReads;
+  // Column reads queued on `side` (getTableAttrs).
+  std::vector<std::vector<uint32_t>> queuedAttributeReads;
   std::string roleName(uint32_t oid) const {
     auto it = roles.find(oid);
     return it == roles.end() ? std::string() : it->second;

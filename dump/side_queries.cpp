@@ -1,5 +1,6 @@
 #include "dump/side_queries.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -168,6 +169,38 @@ Result<QueryResult> SideQueries::query(Connection& main, const std::string& sql)
 
 Result<QueryResult> catalogQuery(Connection& main, SideQueries* side, const std::string& sql) {
   return side ? side->query(main, sql) : main.query(sql);
+}
+
+std::vector<std::vector<uint32_t>> prefetchInPieces(SideQueries* side, const std::vector<uint32_t>& oids,
+                                                    size_t piecesPerConnection, const OidQuery& query) {
+  std::vector<std::vector<uint32_t>> runs;
+  if (!side || side->connections() == 0 || oids.size() < 100) return runs;
+  const size_t pieces = side->connections() * std::max<size_t>(piecesPerConnection, 1);
+  const size_t per = (oids.size() + pieces - 1) / pieces;
+  for (size_t from = 0; from < oids.size(); from += per) {
+    std::vector<uint32_t> run(oids.begin() + static_cast<std::ptrdiff_t>(from),
+                              oids.begin() + static_cast<std::ptrdiff_t>(std::min(oids.size(), from + per)));
+    side->prefetch(query(run));
+    runs.push_back(std::move(run));
+  }
+  return runs;
+}
+
+Result<std::vector<QueryResult>> takePieces(Connection& main, SideQueries* side,
+                                            const std::vector<std::vector<uint32_t>>& runs,
+                                            const std::set<uint32_t>& wanted, const OidQuery& query) {
+  std::vector<QueryResult> results;
+  std::set<uint32_t> rest = wanted;
+  for (const std::vector<uint32_t>& run : runs) {
+    PGARC_ASSIGN(QueryResult r, catalogQuery(main, side, query(run)));
+    results.push_back(std::move(r));
+    for (uint32_t oid : run) rest.erase(oid);
+  }
+  if (!rest.empty()) {
+    PGARC_ASSIGN(QueryResult r, main.query(query(std::vector<uint32_t>(rest.begin(), rest.end()))));
+    results.push_back(std::move(r));
+  }
+  return results;
 }
 
 }  // namespace pgarc::dump

@@ -15,7 +15,10 @@
 // the current catalog, not the snapshot: queue them only for relations the
 // main connection has already locked.
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,5 +58,21 @@ class SideQueries {
 
 // `sql` through `side` when there is one (a prefetched result), else on `main`.
 Result<QueryResult> catalogQuery(Connection& main, SideQueries* side, const std::string& sql);
+
+// A per-object read (one query for a set of oids) split over the side
+// connections ahead of the catalog step that needs it.
+using OidQuery = std::function<std::string(const std::vector<uint32_t>&)>;
+
+// Prefetches `query` for runs of `oids` (in their order), `piecesPerConnection`
+// runs a side connection; returns the runs, or nothing when `side` is null or
+// there are fewer than 100 oids.
+std::vector<std::vector<uint32_t>> prefetchInPieces(SideQueries* side, const std::vector<uint32_t>& oids,
+                                                    size_t piecesPerConnection, const OidQuery& query);
+
+// The results of the prefetched `runs`, then of one read on `main` for the
+// oids of `wanted` in none of them. Rows may be for oids no longer wanted.
+Result<std::vector<QueryResult>> takePieces(Connection& main, SideQueries* side,
+                                            const std::vector<std::vector<uint32_t>>& runs,
+                                            const std::set<uint32_t>& wanted, const OidQuery& query);
 
 }  // namespace pgarc::dump

@@ -79,21 +79,12 @@ bool readsIndexes(const TableInfo& t) { return t.hasindex && t.interesting; }
 }  // namespace
 
 void queueIndexReads(CatalogContext& ctx, const std::vector<TableInfo*>& locked) {
-  if (!ctx.side || ctx.side->connections() == 0) return;
   std::vector<uint32_t> oids;
   for (const TableInfo* t : locked)
     if (readsIndexes(*t)) oids.push_back(t->catId.oid);
-  if (oids.size() < 100) return;
   std::sort(oids.begin(), oids.end());
   // A few pieces per connection, so connections busy with other reads share less.
-  const size_t pieces = ctx.side->connections() * 2;
-  const size_t per = (oids.size() + pieces - 1) / pieces;
-  for (size_t from = 0; from < oids.size(); from += per) {
-    std::vector<uint32_t> chunk(oids.begin() + static_cast<std::ptrdiff_t>(from),
-                                oids.begin() + static_cast<std::ptrdiff_t>(std::min(oids.size(), from + per)));
-    ctx.side->prefetch(indexQuery(chunk));
-    ctx.queuedIndexReads.push_back(std::move(chunk));
-  }
+  ctx.queuedIndexReads = prefetchInPieces(ctx.side, oids, 2, indexQuery);
 }
 
 Status getIndexes(CatalogContext& ctx) {
@@ -106,18 +97,9 @@ Status getIndexes(CatalogContext& ctx) {
   if (wanted.empty()) return {};
   // The queued reads, then one read on the main connection for the tables
   // that became interesting since.
-  std::vector<QueryResult> results;
-  std::set<uint32_t> rest = wanted;
-  for (const std::vector<uint32_t>& chunk : ctx.queuedIndexReads) {
-    PGARC_ASSIGN(QueryResult r, catalogQuery(ctx.conn, ctx.side, indexQuery(chunk)));
-    results.push_back(std::move(r));
-    for (uint32_t oid : chunk) rest.erase(oid);
-  }
+  PGARC_ASSIGN(std::vector<QueryResult> results,
+               takePieces(ctx.conn, ctx.side, ctx.queuedIndexReads, wanted, indexQuery));
   ctx.queuedIndexReads.clear();
-  if (!rest.empty()) {
-    PGARC_ASSIGN(QueryResult r, ctx.conn.query(indexQuery(std::vector<uint32_t>(rest.begin(), rest.end()))));
-    results.push_back(std::move(r));
-  }
   // Rows in pg_dump's order: by table oid, then index name (each table's rows
   // come from one result, already in name order).
   struct RowRef {

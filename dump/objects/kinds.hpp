@@ -38,6 +38,8 @@ Status getEventTriggers(CatalogContext&);
 Status processExtensionTables(CatalogContext&);
 Status flagInhTables(CatalogContext&);
 Status getTableAttrs(CatalogContext&);
+// Queues getTableAttrs' column reads on the side connections, if any.
+void queueAttributeReads(CatalogContext&);
 Status flagInhAttrs(CatalogContext&);
 Status getPartitioningInfo(CatalogContext&);
 Status getIndexes(CatalogContext&);

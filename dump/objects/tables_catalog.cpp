@@ -1,11 +1,17 @@
 // Tables and everything read per table: getTables (with the ACCESS SHARE
 // locks), getOwnedSeqs, getInherits, flagInhTables, getTableAttrs,
 // flagInhAttrs. One query per step; per-table reads are batched with unnest().
+// With side connections the column and index reads of the tables known after
+// getTables are queued on them as soon as the tables are locked.
 
 
 #include "dump/acl.hpp"
 #include "dump/objects/kinds.hpp"
 #include "dump/objects/kinds_a_common.hpp"
+#include "dump/side_queries.hpp"
+
+#include <algorithm>
+#include <set>
 
 namespace pgarc::dump {
 
@@ -21,6 +27,33 @@ std::string oidArray(const std::vector<uint32_t>& oids) {
   }
   return s + "}";
 }
+
+// The columns of the tables `oids` (no ruleutils calls: the side connections
+// may read them ahead, before flagInhTables settles which tables are read).
+std::string attributesQuery(const std::vector<uint32_t>& oids) {
+  return "SELECT a.attrelid, a.attnum, a.attname, a.atttypmod, a.attstattarget, a.attstorage, t.typstorage, "
+         "a.attnotnull, a.atthasdef, a.attisdropped, a.attislocal, "
+         "pg_catalog.format_type(t.oid, a.atttypmod) AS atttypname, "
+         "pg_catalog.array_to_string(a.attoptions, ', ') AS attoptions, "
+         "CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation ELSE 0 END AS attcollation, "
+         "pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.quote_ident(option_name) || ' ' || "
+         "pg_catalog.quote_literal(option_value) FROM pg_catalog.pg_options_to_table(attfdwoptions) "
+         "ORDER BY option_name), E',\n    ') AS attfdwoptions, "
+         "a.attcompression AS attcompression, a.attidentity, "
+         "CASE WHEN a.atthasmissing AND NOT a.attisdropped THEN a.attmissingval ELSE null END AS attmissingval, "
+         "a.attgenerated, "
+         "(SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
+         "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
+         "WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation) AS collname "
+         "FROM unnest('" + oidArray(oids) + "'::pg_catalog.oid[]) AS src(tbloid) "
+         "JOIN pg_catalog.pg_attribute a ON (src.tbloid = a.attrelid) "
+         "LEFT JOIN pg_catalog.pg_type t ON (a.atttypid = t.oid) "
+         "WHERE a.attnum > 0::pg_catalog.int2 ORDER BY a.attrelid, a.attnum";
+}
+
+// Tables whose columns getTableAttrs reads.
+bool readsAttributes(const TableInfo& t) { return t.relkind != 'S' && t.interesting; }
+
 }  // namespace
 
 Status getTables(CatalogContext& ctx) {
@@ -140,8 +173,16 @@ Status getTables(CatalogContext& ctx) {
     PGARC_TRY(flush());
     if (ctx.options.lockWaitTimeout) PGARC_TRY(ctx.conn.exec("SET statement_timeout = 0"));
   }
+  queueAttributeReads(ctx);
   queueIndexReads(ctx, toLock);
   return {};
+}
+
+void queueAttributeReads(CatalogContext& ctx) {
+  std::vector<uint32_t> oids;
+  for (const auto& o : ctx.store.all())
+    if (o->type == ObjectType::Table && readsAttributes(static_cast<TableInfo&>(*o))) oids.push_back(o->catId.oid);
+  ctx.queuedAttributeReads = prefetchInPieces(ctx.side, oids, 1, attributesQuery);
 }
 
 Status getOwnedSeqs(CatalogContext& ctx) {
@@ -202,56 +243,44 @@ Status getTableAttrs(CatalogContext& ctx) {
   for (const auto& o : ctx.store.all()) {
     if (o->type != ObjectType::Table) continue;
     auto& t = static_cast<TableInfo&>(*o);
-    if (t.relkind == 'S' || !t.interesting) continue;
+    if (!readsAttributes(t)) continue;
     oids.push_back(t.catId.oid);
     if (t.ncheck > 0) checkOids.push_back(t.catId.oid);
   }
   if (oids.empty()) return {};
   const std::string arr = oidArray(oids);
-  PGARC_ASSIGN(
-      QueryResult r,
-      ctx.conn.query(
-          "SELECT a.attrelid, a.attnum, a.attname, a.atttypmod, a.attstattarget, a.attstorage, t.typstorage, "
-          "a.attnotnull, a.atthasdef, a.attisdropped, a.attislocal, "
-          "pg_catalog.format_type(t.oid, a.atttypmod) AS atttypname, "
-          "pg_catalog.array_to_string(a.attoptions, ', ') AS attoptions, "
-          "CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation ELSE 0 END AS attcollation, "
-          "pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.quote_ident(option_name) || ' ' || "
-          "pg_catalog.quote_literal(option_value) FROM pg_catalog.pg_options_to_table(attfdwoptions) "
-          "ORDER BY option_name), E',\n    ') AS attfdwoptions, "
-          "a.attcompression AS attcompression, a.attidentity, "
-          "CASE WHEN a.atthasmissing AND NOT a.attisdropped THEN a.attmissingval ELSE null END AS attmissingval, "
-          "a.attgenerated, "
-          "(SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
-          "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
-          "WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation) AS collname "
-          "FROM unnest('" + arr + "'::pg_catalog.oid[]) AS src(tbloid) "
-          "JOIN pg_catalog.pg_attribute a ON (src.tbloid = a.attrelid) "
-          "LEFT JOIN pg_catalog.pg_type t ON (a.atttypid = t.oid) "
-          "WHERE a.attnum > 0::pg_catalog.int2 ORDER BY a.attrelid, a.attnum"));
-  for (int i = 0; i < r.rows(); i++) {
-    TableInfo* t = ctx.store.findTable(r.oid(i, 0));
-    if (!t) continue;
-    AttributeInfo a;
-    a.name = r.str(i, 2);
-    a.typmod = static_cast<int>(r.integer(i, 3));
-    a.stattarget = static_cast<int>(r.integer(i, 4));
-    a.storage = r.str(i, 5);
-    a.typstorage = r.str(i, 6);
-    a.notnull = r.boolean(i, 7);
-    a.hasdef = r.boolean(i, 8);
-    a.isdropped = r.boolean(i, 9);
-    a.islocal = r.boolean(i, 10);
-    a.typname = r.str(i, 11);
-    a.attoptions = r.str(i, 12);
-    a.attfdwoptions = r.str(i, 14);
-    a.compression = r.str(i, 15);
-    a.identity = r.str(i, 16);
-    a.missingval = r.str(i, 17);
-    a.generated = r.str(i, 18);
-    a.collation = r.str(i, 19);
-    t->attrs.push_back(std::move(a));
-    t->attrdefs.push_back(nullptr);
+  // The reads queued when the tables were locked, then one on the main
+  // connection for the tables that became interesting since.
+  const std::set<uint32_t> wanted(oids.begin(), oids.end());
+  PGARC_ASSIGN(std::vector<QueryResult> results,
+               takePieces(ctx.conn, ctx.side, ctx.queuedAttributeReads, wanted, attributesQuery));
+  ctx.queuedAttributeReads.clear();
+  for (const QueryResult& r : results) {
+    for (int i = 0; i < r.rows(); i++) {
+      if (!wanted.count(r.oid(i, 0))) continue;
+      TableInfo* t = ctx.store.findTable(r.oid(i, 0));
+      if (!t) continue;
+      AttributeInfo a;
+      a.name = r.str(i, 2);
+      a.typmod = static_cast<int>(r.integer(i, 3));
+      a.stattarget = static_cast<int>(r.integer(i, 4));
+      a.storage = r.str(i, 5);
+      a.typstorage = r.str(i, 6);
+      a.notnull = r.boolean(i, 7);
+      a.hasdef = r.boolean(i, 8);
+      a.isdropped = r.boolean(i, 9);
+      a.islocal = r.boolean(i, 10);
+      a.typname = r.str(i, 11);
+      a.attoptions = r.str(i, 12);
+      a.attfdwoptions = r.str(i, 14);
+      a.compression = r.str(i, 15);
+      a.identity = r.str(i, 16);
+      a.missingval = r.str(i, 17);
+      a.generated = r.str(i, 18);
+      a.collation = r.str(i, 19);
+      t->attrs.push_back(std::move(a));
+      t->attrdefs.push_back(nullptr);
+    }
   }
   // Defaults and CHECK constraints only matter for schemas.
   if (ctx.options.dataOnly) return {};
