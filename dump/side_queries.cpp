@@ -14,7 +14,7 @@ namespace pgarc::dump {
 
 namespace {
 
-enum class JobState { Queued, Done, Unavailable };
+enum class JobState { Queued, Running, Done, Unavailable };
 
 struct Job {
   std::string sql;
@@ -68,6 +68,7 @@ struct SideQueries::Shared {
         return;
       }
       Job& job = *jobs[w.queue.front()];
+      job.state = JobState::Running;
       lock.unlock();
       Result<QueryResult> r = conn->query(job.sql);
       // One transaction a query, each in the snapshot: the locks a query
@@ -132,7 +133,12 @@ SideQueries::Ticket SideQueries::submit(std::string sql) {
 Result<QueryResult> SideQueries::take(Ticket ticket, Connection& main) {
   std::unique_lock<std::mutex> lock(shared_->mutex);
   Job& job = *shared_->jobs.at(ticket);
-  shared_->changed.wait(lock, [&] { return job.state != JobState::Queued; });
+  if (job.state == JobState::Queued) {
+    // Not started yet: the main connection, idle until it has the result, runs it.
+    for (Worker& w : shared_->workers) std::erase(w.queue, ticket);
+    job.state = JobState::Unavailable;
+  }
+  shared_->changed.wait(lock, [&] { return job.state != JobState::Running; });
   if (job.state == JobState::Unavailable || !job.result) {
     std::string sql = job.sql;
     lock.unlock();
@@ -167,6 +173,12 @@ Result<QueryResult> SideQueries::query(Connection& main, const std::string& sql)
   return take(*ticket, main);
 }
 
+bool SideQueries::started(const std::string& sql) const {
+  std::lock_guard<std::mutex> g(shared_->mutex);
+  auto it = shared_->prefetched.find(sql);
+  return it == shared_->prefetched.end() || shared_->jobs[it->second]->state != JobState::Queued;
+}
+
 Result<QueryResult> catalogQuery(Connection& main, SideQueries* side, const std::string& sql) {
   return side ? side->query(main, sql) : main.query(sql);
 }
@@ -189,12 +201,20 @@ std::vector<std::vector<uint32_t>> prefetchInPieces(SideQueries* side, const std
 Result<std::vector<QueryResult>> takePieces(Connection& main, SideQueries* side,
                                             const std::vector<std::vector<uint32_t>>& runs,
                                             const std::set<uint32_t>& wanted, const OidQuery& query) {
-  std::vector<QueryResult> results;
+  std::vector<QueryResult> results(runs.size());
   std::set<uint32_t> rest = wanted;
-  for (const std::vector<uint32_t>& run : runs) {
-    PGARC_ASSIGN(QueryResult r, catalogQuery(main, side, query(run)));
-    results.push_back(std::move(r));
-    for (uint32_t oid : run) rest.erase(oid);
+  // First the runs no side connection has started (the main connection runs
+  // them meanwhile), then the others.
+  std::vector<bool> taken(runs.size(), false);
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t i = 0; i < runs.size(); i++) {
+      if (taken[i]) continue;
+      const std::string sql = query(runs[i]);
+      if (pass == 0 && side && side->started(sql)) continue;
+      PGARC_ASSIGN(results[i], catalogQuery(main, side, sql));
+      taken[i] = true;
+      for (uint32_t oid : runs[i]) rest.erase(oid);
+    }
   }
   if (!rest.empty()) {
     PGARC_ASSIGN(QueryResult r, main.query(query(std::vector<uint32_t>(rest.begin(), rest.end()))));

@@ -41,13 +41,17 @@ class SideQueries {
   // Queues `sql` on the side connection with the least queued work.
   Ticket submit(std::string sql);
   // The result of a submitted query; waits for it. When its side connection
-  // was not available the query runs on `main` now.
+  // was not available, or has not started it yet, the query runs on `main`.
   Result<QueryResult> take(Ticket ticket, Connection& main);
 
   // submit() keyed by the SQL text, for a later query() of the same text.
   void prefetch(const std::string& sql);
   // The prefetched result of `sql` when there is one, else `sql` run on `main`.
+  // A prefetched query no side connection has started yet runs on `main`.
   Result<QueryResult> query(Connection& main, const std::string& sql);
+  // Whether a side connection has started (or finished) the prefetched `sql`;
+  // true when it is not prefetched.
+  bool started(const std::string& sql) const;
 
   size_t connections() const;
 
