@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "format/adler32.hpp"
+
 namespace pgarc {
 namespace {
 
@@ -48,8 +50,7 @@ class BlockDeflater {
     b.status = prepare(b, level);
     if (b.status.ok()) b.status = compress(b);
     if (!b.status.ok()) return;
-    b.adler = adler32(adler32(0, nullptr, 0), reinterpret_cast<const Bytef*>(b.plain.data()),
-                      static_cast<uInt>(b.plain.size()));
+    b.adler = adler32Update(1, b.plain);
     // The plain text is no longer needed; free it before the block waits for its turn.
     std::string().swap(b.plain);
   }
