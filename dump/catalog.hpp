@@ -11,7 +11,7 @@
 namespace pgarc::dump {
 
 struct DumpPlan {
-  std::vector<EntrySpec> entries;   // archive order
+  std::deque<EntrySpec> entries;    // archive order
   std::string dbname;
   std::string serverVersion;        // server_version parameter
 };

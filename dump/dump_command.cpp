@@ -85,9 +85,9 @@ Result<int> runDump(const std::vector<std::string>& args) {
       PGARC_TRY(setupSession(*c, wo));
       return c;
     };
-    PGARC_TRY(writeOutput(plan, o, store, created, info, &workers));
+    PGARC_TRY(writeOutput(std::move(plan), o, store, created, info, &workers));
   } else {
-    PGARC_TRY(writeOutput(plan, o, store, created, info));
+    PGARC_TRY(writeOutput(std::move(plan), o, store, created, info));
   }
   (void)conn->exec("COMMIT");
   return 0;

@@ -176,10 +176,13 @@ class ManifestedWriter : public ArchiveWriter {
   bool hashedStream = false;
   void setInner(std::unique_ptr<ArchiveWriter> inner) { inner_ = std::move(inner); }
 
-  Status begin(const ArchiveToc& toc) override {
-    toc_ = toc;
-    for (size_t i = 0; i < toc_.entries.size(); i++) index_[toc_.entries[i].dumpId] = i;
-    return inner_->begin(toc);
+  // The TOC lives in the inner writer only.
+  const ArchiveToc& toc() const override { return inner_->toc(); }
+
+  Status begin(ArchiveToc toc) override {
+    for (size_t i = 0; i < toc.entries.size(); i++)
+      if (toc.entries[i].hadDumper) index_[toc.entries[i].dumpId] = i;
+    return inner_->begin(std::move(toc));
   }
   Result<std::unique_ptr<DataStream>> openTableData(int dumpId) override {
     PGARC_ASSIGN(const TocEntry* e, entry(dumpId));
@@ -221,7 +224,7 @@ class ManifestedWriter : public ArchiveWriter {
   Result<const TocEntry*> entry(int dumpId) const {
     auto it = index_.find(dumpId);
     if (it == index_.end()) return Error{"data for an entry not in the TOC", "", std::nullopt, dumpId};
-    return &toc_.entries[it->second];
+    return &toc().entries[it->second];
   }
 
   Result<Manifest> build() {
@@ -250,7 +253,7 @@ class ManifestedWriter : public ArchiveWriter {
       m.files.push_back(std::move(f));
     }
     std::lock_guard<std::mutex> g(rec_.mutex);
-    for (const auto& e : toc_.entries) {
+    for (const auto& e : toc().entries) {
       auto it = rec_.entries.find(e.dumpId);
       if (it == rec_.entries.end() || e.desc == "BLOBS") continue;
       ManifestEntry me;
@@ -274,8 +277,7 @@ class ManifestedWriter : public ArchiveWriter {
   std::string archivePath_;
   WriterOptions w_;
   std::string manifestPath_;
-  ArchiveToc toc_;
-  std::map<int, size_t> index_;
+  std::map<int, size_t> index_;  // entries with data
   // The checker's findings on the server's own COPY text are dropped (only
   // counts and digests go into the manifest), so its UTF-8 check is not run.
   TextEncoding encoding_ = TextEncoding::Unknown;

@@ -7,6 +7,7 @@
 //       COMMENT / SECURITY LABEL / ACL entries through the shared helpers).
 // dump/objects/registry.cpp lists the steps in pg_dump's getSchemaData order
 // and maps each ObjectType to its emitter. See dump/OBJECT_KINDS.md.
+#include <deque>
 #include <functional>
 #include <map>
 #include <set>
@@ -124,7 +125,9 @@ class EmitContext {
   Connection* conn;   // for data producers; nullptr in unit tests
 
   void add(EntrySpec e) { entries.push_back(std::move(e)); }
-  std::vector<EntrySpec> entries;   // in emission order = archive order
+  // In emission order = archive order. A deque grows without moving what it
+  // holds (a vector would hold the whole TOC twice while it reallocates).
+  std::deque<EntrySpec> entries;
   // Data-less (0, oid) table data entries etc. are found through the store.
   CommentMap comments;              // collectComments
   CommentMap seclabels;             // collectSecLabels

@@ -213,7 +213,7 @@ RestoreOptions plainOptions(const DumpOptions& o) {
 
 }  // namespace
 
-BuiltToc buildToc(const DumpPlan& plan, const DumpOptions& o, const ObjectStore& store, const std::tm& created) {
+BuiltToc buildToc(DumpPlan& plan, const DumpOptions& o, const ObjectStore& store, const std::tm& created) {
   BuiltToc out;
   ArchiveHeader& h = out.toc.header;
   h.version = ArchiveVersion{1, 14, 0};
@@ -226,35 +226,48 @@ BuiltToc buildToc(const DumpPlan& plan, const DumpOptions& o, const ObjectStore&
 
   Section current = Section::PreData;
   std::set<DumpId> inToc;
-  for (const EntrySpec& e : plan.entries) {
+  std::vector<EntrySpec*> kept;
+  for (EntrySpec& e : plan.entries) {
     if (e.section != Section::None) current = e.section;
     if (!required(e, current, o)) continue;
     inToc.insert(e.dumpId);
-    out.specs.push_back(&e);
+    kept.push_back(&e);
   }
-  for (const EntrySpec* e : out.specs) {
+  out.toc.entries.reserve(kept.size());
+  out.specs.reserve(kept.size());
+  // The entries' texts move into the TOC; only the specs that produce data
+  // are kept (for their producers, tag and schema), the rest is freed below.
+  for (EntrySpec* e : kept) {
     TocEntry t;
     t.dumpId = e->dumpId;
     t.hadDumper = static_cast<bool>(e->tableData) || static_cast<bool>(e->blobs);
     t.tableoid = std::to_string(e->catId.tableoid);
     t.oid = std::to_string(e->catId.oid);
     t.tag = e->tag;
-    t.desc = e->desc;
+    t.desc = std::move(e->desc);
     t.section = e->section;
-    t.defn = e->defn;
-    t.dropStmt = e->dropStmt;
-    t.copyStmt = e->copyStmt;
+    t.defn = std::move(e->defn);
+    t.dropStmt = std::move(e->dropStmt);
+    t.copyStmt = std::move(e->copyStmt);
     t.namespace_ = e->namespace_;
-    t.tablespace = e->tablespace;
-    t.tableam = e->tableam;
-    t.owner = e->owner;
+    t.tablespace = std::move(e->tablespace);
+    t.tableam = std::move(e->tableam);
+    t.owner = std::move(e->owner);
     if (!e->deps.empty()) {
+      t.dependencies.reserve(e->deps.size());
       for (DumpId d : e->deps) t.dependencies.push_back(std::to_string(d));
     } else if (o.format != ArchiveKind::Plain) {
       archiveDependencies(store.byDumpId(e->dumpId), inToc, store, t.dependencies, 0);
     }
     out.toc.entries.push_back(std::move(t));
+    if (e->tableData || e->blobs) {
+      out.producers.push_back(std::move(*e));
+      out.specs.push_back(&out.producers.back());
+    } else {
+      out.specs.push_back(nullptr);
+    }
   }
+  plan.entries = {};
   return out;
 }
 
@@ -332,7 +345,7 @@ std::string spoolDirFor(const std::string& path) {
 
 }  // namespace
 
-Status writeOutput(const DumpPlan& plan, const DumpOptions& o, const ObjectStore& store, const std::tm& created,
+Status writeOutput(DumpPlan plan, const DumpOptions& o, const ObjectStore& store, const std::tm& created,
                    const InfoLog& info, const ConnectionFactory* workers) {
   BuiltToc built = buildToc(plan, o, store, created);
   const std::string path = o.file.value_or("-");
@@ -366,14 +379,15 @@ Status writeOutput(const DumpPlan& plan, const DumpOptions& o, const ObjectStore
   built.toc.header.compressionLevel = compression.algorithm == CompressionAlgorithm::None ? 0 : compression.level;
   built.toc.header.compression = compression.algorithm;
   PGARC_ASSIGN(auto writer, createManifestedWriter(path, w, manifestPath));
-  PGARC_TRY(writer->begin(built.toc));
+  PGARC_TRY(writer->begin(std::move(built.toc)));
+  const ArchiveToc& toc = writer->toc();  // the writer holds the only copy
   PipelineOptions pipeline;
   // Uncompressed custom format stores one chunk per write, as pg_dump; the
   // lz4 and zstd frame writers are kept to their write pattern as well.
   pipeline.keepWriteBoundaries = o.format == ArchiveKind::Custom && compression.algorithm != CompressionAlgorithm::Gzip;
   auto onLeader = [&](size_t i) -> Status {
-    if (!built.specs[i]) return Error{"no data producer for a TOC entry with data", "", std::nullopt, built.toc.entries[i].dumpId};
-    return writeEntryData(*writer, built.toc.entries[i], *built.specs[i], blobOids[i], pipeline, info);
+    if (!built.specs[i]) return Error{"no data producer for a TOC entry with data", "", std::nullopt, toc.entries[i].dumpId};
+    return writeEntryData(*writer, toc.entries[i], *built.specs[i], blobOids[i], pipeline, info);
   };
   if (o.jobs > 1 && workers && (o.format == ArchiveKind::Directory || o.format == ArchiveKind::Custom)) {
     ParallelDataPlan p;
@@ -381,14 +395,14 @@ Status writeOutput(const DumpPlan& plan, const DumpOptions& o, const ObjectStore
     p.compression = compression;
     p.jobs = o.jobs;
     p.spoolDir = spoolDirFor(path);
-    p.toc = &built.toc;
+    p.toc = &toc;
     p.specs = &built.specs;
     p.writeOnLeader = onLeader;
     PGARC_TRY(writeDataParallel(*writer, p, *workers, info));
   } else {
-    for (size_t i = 0; i < built.toc.entries.size(); i++) {
+    for (size_t i = 0; i < toc.entries.size(); i++) {
       if (!built.specs[i]) continue;
-      PGARC_TRY(writeEntryData(*writer, built.toc.entries[i], *built.specs[i], blobOids[i], pipeline, info));
+      PGARC_TRY(writeEntryData(*writer, toc.entries[i], *built.specs[i], blobOids[i], pipeline, info));
     }
   }
   return writer->finish();

@@ -3,6 +3,7 @@
 // the format library's writers) or a plain script (through renderScript),
 // streaming each entry's data from the connection when it is written.
 #include <ctime>
+#include <deque>
 
 #include "dump/catalog.hpp"
 #include "dump/parallel.hpp"
@@ -14,13 +15,15 @@ namespace pgarc::dump {
 // dependencies computed as BuildArchiveDependencies does.
 struct BuiltToc {
   ArchiveToc toc;
-  std::vector<const EntrySpec*> specs;  // parallel to toc.entries
+  std::vector<const EntrySpec*> specs;  // parallel to toc.entries; nullptr for entries without data
+  std::deque<EntrySpec> producers;      // the specs of the entries with data
 };
-BuiltToc buildToc(const DumpPlan& plan, const DumpOptions& options, const ObjectStore& store, const std::tm& created);
+// Consumes `plan.entries`: their texts move into the TOC entries.
+BuiltToc buildToc(DumpPlan& plan, const DumpOptions& options, const ObjectStore& store, const std::tm& created);
 
 // `workers` opens the connections of a parallel dump (-j N > 1, custom or
 // directory format); without it the leader's connection dumps everything.
-Status writeOutput(const DumpPlan& plan, const DumpOptions& options, const ObjectStore& store, const std::tm& created,
+Status writeOutput(DumpPlan plan, const DumpOptions& options, const ObjectStore& store, const std::tm& created,
                    const InfoLog& info, const ConnectionFactory* workers = nullptr);
 
 }  // namespace pgarc::dump

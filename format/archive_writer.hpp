@@ -48,8 +48,11 @@ class ArchiveWriter {
   virtual ~ArchiveWriter() = default;
   // Header fields format/compression are set by the writer from WriterOptions;
   // version, dates, names come from `toc.header`. Entry location fields
-  // (offsets, filenames) are filled in by the writer.
-  virtual Status begin(const ArchiveToc& toc) = 0;
+  // (offsets, filenames) are filled in by the writer. The writer keeps `toc`
+  // (no copy when the caller moves it in): see toc().
+  virtual Status begin(ArchiveToc toc) = 0;
+  // The TOC handed to begin(), with the writer's changes; valid from begin() on.
+  virtual const ArchiveToc& toc() const = 0;
   virtual Result<std::unique_ptr<DataStream>> openTableData(int dumpId) = 0;
   virtual Result<std::unique_ptr<BlobStream>> openBlobs(int dumpId) = 0;
   // Custom format only: the table data of `dumpId` as bytes already compressed

@@ -43,9 +43,11 @@ class CustomWriter : public ArchiveWriter {
   CustomWriter(std::unique_ptr<OutputStream> out, WriterOptions options)
       : out_(std::move(out)), options_(std::move(options)) {}
 
-  Status begin(const ArchiveToc& toc) override {
+  const ArchiveToc& toc() const override { return toc_; }
+
+  Status begin(ArchiveToc toc) override {
     if (state_ != State::Fresh) return fail("begin called twice");
-    toc_ = toc;
+    toc_ = std::move(toc);
     ArchiveHeader& h = toc_.header;
     h.format = ArchiveFormat::Custom;
     const int v = h.version.value();
@@ -89,9 +91,7 @@ class CustomWriter : public ArchiveWriter {
     writeHeader(w, h);
     PGARC_TRY(write(w.bytes()));
     tocPos_ = out_->position();
-    w.clear();
-    writeToc(w, toc_.entries, h, TocExtra::CustomOffset);
-    PGARC_TRY(write(w.bytes()));
+    PGARC_TRY(writeTocInPieces());
     state_ = State::Data;
     return {};
   }
@@ -111,15 +111,18 @@ class CustomWriter : public ArchiveWriter {
     if (out_->seekable()) {
       // Offsets are fixed-size, so the rewritten TOC has the same length.
       uint64_t end = out_->position();
-      ByteWriter w(toc_.header.intSize, toc_.header.offSize);
-      writeToc(w, toc_.entries, toc_.header, TocExtra::CustomOffset);
       PGARC_TRY(out_->seek(tocPos_));
-      PGARC_TRY(write(w.bytes()));
+      PGARC_TRY(writeTocInPieces());
       PGARC_TRY(out_->seek(end));
     }
     PGARC_TRY(out_->commit());
     state_ = State::Done;
     return {};
+  }
+
+  Status writeTocInPieces() {
+    return pgarc::writeTocInPieces(toc_.entries, toc_.header, TocExtra::CustomOffset,
+                                   [this](std::string_view piece) { return write(piece); });
   }
 
   // Used by the data streams.

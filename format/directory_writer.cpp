@@ -137,9 +137,11 @@ class DirectoryWriter : public ArchiveWriter {
  public:
   DirectoryWriter(std::string dir, WriterOptions options) : dir_(std::move(dir)), options_(std::move(options)) {}
 
-  Status begin(const ArchiveToc& toc) override {
+  const ArchiveToc& toc() const override { return toc_; }
+
+  Status begin(ArchiveToc toc) override {
     if (begun_) return makeError("begin called twice");
-    toc_ = toc;
+    toc_ = std::move(toc);
     ArchiveHeader& h = toc_.header;
     const CompressionSpec& c = options_.compression;
     h.format = ArchiveFormat::Tar;  // directory toc.dat says tar, as pg_dump writes it
@@ -199,8 +201,11 @@ class DirectoryWriter : public ArchiveWriter {
     }
     ByteWriter w(toc_.header.intSize, toc_.header.offSize);
     writeHeader(w, toc_.header);
-    writeToc(w, toc_.entries, toc_.header, TocExtra::Filename);
-    PGARC_TRY(writeWholeFile(dir_ + "/toc.dat", w.bytes(), syncMode()));
+    PGARC_ASSIGN(auto out, createOutputFile(dir_ + "/toc.dat", syncMode()));
+    PGARC_TRY(out->write(w.bytes()));
+    PGARC_TRY(writeTocInPieces(toc_.entries, toc_.header, TocExtra::Filename,
+                               [&out](std::string_view piece) { return out->write(piece); }));
+    PGARC_TRY(out->commit());
     // Each file was synced as it was committed; the directory holds their names.
     if (options_.sync) PGARC_TRY(syncDirectory(dir_));
     finished_ = true;

@@ -241,4 +241,19 @@ void writeToc(ByteWriter& w, const std::vector<TocEntry>& entries, const Archive
   for (const auto& e : entries) writeTocEntry(w, e, h, extra);
 }
 
+Status writeTocInPieces(const std::vector<TocEntry>& entries, const ArchiveHeader& h, TocExtra extra,
+                        const std::function<Status(std::string_view)>& out) {
+  constexpr size_t kPiece = 1 << 16;
+  ByteWriter w(h.intSize, h.offSize);
+  w.integer(static_cast<int64_t>(entries.size()));
+  for (const auto& e : entries) {
+    writeTocEntry(w, e, h, extra);
+    if (w.bytes().size() >= kPiece) {
+      PGARC_TRY(out(w.bytes()));
+      w.clear();
+    }
+  }
+  return out(w.bytes());
+}
+
 }  // namespace pgarc

@@ -167,9 +167,11 @@ class TarWriter : public ArchiveWriter {
   TarWriter(std::unique_ptr<OutputStream> out, std::function<void(const std::string&)> info)
       : out_(std::move(out)), info_(std::move(info)) {}
 
-  Status begin(const ArchiveToc& toc) override {
+  const ArchiveToc& toc() const override { return toc_; }
+
+  Status begin(ArchiveToc toc) override {
     if (begun_) return makeError("begin called twice");
-    toc_ = toc;
+    toc_ = std::move(toc);
     ArchiveHeader& h = toc_.header;
     h.format = ArchiveFormat::Tar;
     h.compression = CompressionAlgorithm::None;
@@ -182,10 +184,11 @@ class TarWriter : public ArchiveWriter {
     }
     ByteWriter w(h.intSize, h.offSize);
     writeHeader(w, h);
-    writeToc(w, toc_.entries, h, TocExtra::Filename);
     begun_ = true;
     MemberSpool spool;
     PGARC_TRY(spool.write(w.bytes()));
+    PGARC_TRY(writeTocInPieces(toc_.entries, h, TocExtra::Filename,
+                               [&spool](std::string_view piece) { return spool.write(piece); }));
     return addMember("toc.dat", spool);
   }
 
