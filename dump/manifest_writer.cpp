@@ -1,6 +1,7 @@
 #include "dump/manifest_writer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -31,11 +32,38 @@ const char* formatName(ArchiveKind k) {
 
 // What the data streams saw, shared by the streams of a (possibly parallel) dump.
 struct Recording {
+  // A large object as the manifest lists it. A dump may hold very many, so
+  // the digest is kept as raw bytes rather than 64 hex digits on the heap.
+  struct Blob {
+    uint32_t oid = 0;
+    uint64_t bytes = 0;
+    std::array<uint8_t, 32> sha256{};
+  };
   std::mutex mutex;
   std::map<int, EntryOutcome> entries;
-  std::map<uint32_t, BlobOutcome> blobs;
+  std::vector<Blob> blobs;  // as written; build() orders them by oid (the last of an oid wins)
   std::set<int> observedPlain;  // precompressed entries whose plain payload the producer passes
 };
+
+std::array<uint8_t, 32> digestFromHex(const std::string& hex) {
+  auto nibble = [](char c) -> uint8_t {
+    return static_cast<uint8_t>(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
+  };
+  std::array<uint8_t, 32> d{};
+  for (size_t i = 0; i < d.size() && 2 * i + 1 < hex.size(); i++)
+    d[i] = static_cast<uint8_t>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+  return d;
+}
+
+std::string hexFromDigest(const std::array<uint8_t, 32>& d) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string hex(2 * d.size(), '0');
+  for (size_t i = 0; i < d.size(); i++) {
+    hex[2 * i] = kDigits[d[i] >> 4];
+    hex[2 * i + 1] = kDigits[d[i] & 15];
+  }
+  return hex;
+}
 
 // The payload checker needs a report for the faults it finds; a dump's data is
 // checked by verify later, so here they are only collected and dropped.
@@ -114,7 +142,7 @@ class TeeBlobStream : public BlobStream {
       BlobOutcome o = current_->finish(true);
       current_.reset();
       std::lock_guard<std::mutex> g(rec_.mutex);
-      rec_.blobs[o.oid] = std::move(o);
+      rec_.blobs.push_back(Recording::Blob{o.oid, o.bytes, digestFromHex(o.sha256)});
     }
     return {};
   }
@@ -269,7 +297,14 @@ class ManifestedWriter : public ArchiveWriter {
       }
       m.entries.push_back(std::move(me));
     }
-    for (const auto& [oid, b] : rec_.blobs) m.largeObjects.push_back(ManifestBlob{oid, b.bytes, b.sha256});
+    auto& blobs = rec_.blobs;
+    std::stable_sort(blobs.begin(), blobs.end(), [](const auto& a, const auto& b) { return a.oid < b.oid; });
+    m.largeObjects.reserve(blobs.size());
+    for (size_t i = 0; i < blobs.size(); i++) {
+      if (i + 1 < blobs.size() && blobs[i + 1].oid == blobs[i].oid) continue;
+      m.largeObjects.push_back(ManifestBlob{blobs[i].oid, blobs[i].bytes, hexFromDigest(blobs[i].sha256)});
+    }
+    blobs = {};
     return m;
   }
 

@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
-#include <set>
 
 #include "dump/manifest_writer.hpp"
 #include "dump/pipelined_sink.hpp"
@@ -47,12 +46,13 @@ bool required(const EntrySpec& e, Section current, const DumpOptions& o) {
   return schema || data;
 }
 
-void archiveDependencies(const DumpableObject* obj, const std::set<DumpId>& inToc, const ObjectStore& store,
+// `inToc` is indexed by dumpId.
+void archiveDependencies(const DumpableObject* obj, const std::vector<bool>& inToc, const ObjectStore& store,
                          std::vector<std::string>& out, int depth) {
   if (!obj || depth > 10000) return;
   if (obj->type == ObjectType::PreDataBoundary || obj->type == ObjectType::PostDataBoundary) return;
   for (DumpId d : obj->dependencies) {
-    if (inToc.count(d)) {
+    if (d > 0 && static_cast<size_t>(d) < inToc.size() && inToc[static_cast<size_t>(d)]) {
       out.push_back(std::to_string(d));
     } else {
       archiveDependencies(store.byDumpId(d), inToc, store, out, depth + 1);
@@ -224,44 +224,54 @@ BuiltToc buildToc(DumpPlan& plan, const DumpOptions& o, const ObjectStore& store
   h.serverVersion = plan.serverVersion;
   h.dumpVersion = kDumpVersionString;
 
+  // First pass: which entries pg_dump writes (and so which dumpIds archive
+  // dependencies may name).
   Section current = Section::PreData;
-  std::set<DumpId> inToc;
-  std::vector<EntrySpec*> kept;
-  for (EntrySpec& e : plan.entries) {
+  std::vector<bool> inToc(static_cast<size_t>(store.lastDumpId()) + 1, false);
+  std::vector<bool> kept(plan.entries.size(), false);
+  size_t keptCount = 0;
+  for (size_t i = 0; i < plan.entries.size(); i++) {
+    const EntrySpec& e = plan.entries[i];
     if (e.section != Section::None) current = e.section;
     if (!required(e, current, o)) continue;
-    inToc.insert(e.dumpId);
-    kept.push_back(&e);
+    if (static_cast<size_t>(e.dumpId) >= inToc.size()) inToc.resize(static_cast<size_t>(e.dumpId) + 1, false);
+    inToc[static_cast<size_t>(e.dumpId)] = true;
+    kept[i] = true;
+    keptCount++;
   }
-  out.toc.entries.reserve(kept.size());
-  out.specs.reserve(kept.size());
-  // The entries' texts move into the TOC; only the specs that produce data
-  // are kept (for their producers, tag and schema), the rest is freed below.
-  for (EntrySpec* e : kept) {
+  out.toc.entries.reserve(keptCount);
+  out.specs.reserve(keptCount);
+  // Second pass: each spec is consumed as its entry is made (its texts move
+  // into the TOC), so specs and entries are never all held at once. Only the
+  // specs that produce data are kept, for their producers, tag and schema.
+  for (size_t i = 0; !plan.entries.empty(); i++) {
+    EntrySpec e = std::move(plan.entries.front());
+    plan.entries.pop_front();
+    if (!kept[i]) continue;
     TocEntry t;
-    t.dumpId = e->dumpId;
-    t.hadDumper = static_cast<bool>(e->tableData) || static_cast<bool>(e->blobs);
-    t.tableoid = std::to_string(e->catId.tableoid);
-    t.oid = std::to_string(e->catId.oid);
-    t.tag = e->tag;
-    t.desc = std::move(e->desc);
-    t.section = e->section;
-    t.defn = std::move(e->defn);
-    t.dropStmt = std::move(e->dropStmt);
-    t.copyStmt = std::move(e->copyStmt);
-    t.namespace_ = e->namespace_;
-    t.tablespace = std::move(e->tablespace);
-    t.tableam = std::move(e->tableam);
-    t.owner = std::move(e->owner);
-    if (!e->deps.empty()) {
-      t.dependencies.reserve(e->deps.size());
-      for (DumpId d : e->deps) t.dependencies.push_back(std::to_string(d));
+    t.dumpId = e.dumpId;
+    t.hadDumper = static_cast<bool>(e.tableData) || static_cast<bool>(e.blobs);
+    t.tableoid = std::to_string(e.catId.tableoid);
+    t.oid = std::to_string(e.catId.oid);
+    t.tag = e.tag;
+    t.desc = std::move(e.desc);
+    t.section = e.section;
+    t.defn = std::move(e.defn);
+    t.dropStmt = std::move(e.dropStmt);
+    t.copyStmt = std::move(e.copyStmt);
+    t.namespace_ = e.namespace_;
+    t.tablespace = std::move(e.tablespace);
+    t.tableam = std::move(e.tableam);
+    t.owner = std::move(e.owner);
+    if (!e.deps.empty()) {
+      t.dependencies.reserve(e.deps.size());
+      for (DumpId d : e.deps) t.dependencies.push_back(std::to_string(d));
     } else if (o.format != ArchiveKind::Plain) {
-      archiveDependencies(store.byDumpId(e->dumpId), inToc, store, t.dependencies, 0);
+      archiveDependencies(store.byDumpId(e.dumpId), inToc, store, t.dependencies, 0);
     }
     out.toc.entries.push_back(std::move(t));
-    if (e->tableData || e->blobs) {
-      out.producers.push_back(std::move(*e));
+    if (e.tableData || e.blobs) {
+      out.producers.push_back(std::move(e));
       out.specs.push_back(&out.producers.back());
     } else {
       out.specs.push_back(nullptr);
