@@ -39,7 +39,7 @@ Result<int> runDump(const std::vector<std::string>& args) {
     std::puts("pgarc dump (compatible with pg_dump (PostgreSQL) 15)");
     return 0;
   }
-  const DumpOptions& o = cmd.options;
+  DumpOptions& o = cmd.options;
   InfoLog info;
   if (o.verbose) info = [](const std::string& m) { std::fprintf(stderr, "pgarc dump: %s\n", m.c_str()); };
 
@@ -56,6 +56,9 @@ Result<int> runDump(const std::vector<std::string>& args) {
   params.noPassword = o.noPassword;
   params.forcePassword = o.forcePassword;
   PGARC_ASSIGN(auto conn, Connection::open(params));
+  // A hot standby cannot read unlogged tables: pg_dump leaves their data out there.
+  PGARC_ASSIGN(QueryResult recovery, conn->query("SELECT pg_catalog.pg_is_in_recovery()"));
+  if (recovery.boolean(0, 0)) o.noUnloggedTableData = true;
   PGARC_TRY(setupSession(*conn, o));
   Quoter quote(o.quoteAllIdentifiers, conn->parameter("standard_conforming_strings") == "on");
   ObjectStore store;

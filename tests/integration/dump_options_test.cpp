@@ -42,6 +42,8 @@ CREATE FOREIGN DATA WRAPPER dummy;
 CREATE SERVER elsewhere FOREIGN DATA WRAPPER dummy;
 CREATE FOREIGN TABLE public.ft_elsewhere (id int) SERVER elsewhere;
 SELECT lo_from_bytea(0, 'a large object');
+CREATE UNLOGGED TABLE public.unl (a int);
+INSERT INTO public.unl VALUES (1);
 )SQL";
 
 class DumpOptions : public ::testing::Test {
@@ -127,7 +129,7 @@ class DumpOptions : public ::testing::Test {
 
   // The statements a dump's own session sent up to the start of its
   // transaction (SET TRANSACTION ... and SET TRANSACTION SNAPSHOT included).
-  // pg_dump's standby probe and repeated search_path clearing are left out.
+  // pg_dump's repeated search_path clearing is left out.
   static std::vector<std::string> sessionSetup(const std::string& log) {
     std::vector<std::string> stmts;
     const std::string tag = "pg_dump|LOG:  statement: ";
@@ -140,8 +142,7 @@ class DumpOptions : public ::testing::Test {
       while (!s.empty() && s.back() == ';') s.pop_back();
       if (s == "BEGIN") begun = true;
       if (begun && s.rfind("SET TRANSACTION", 0) != 0 && s != "BEGIN") break;
-      if (s == "SELECT pg_catalog.pg_is_in_recovery()" || s == "SELECT pg_catalog.set_config('search_path', '', false)")
-        continue;
+      if (s == "SELECT pg_catalog.set_config('search_path', '', false)") continue;
       stmts.push_back(s);
     }
     return stmts;
@@ -439,6 +440,39 @@ TEST_F(DumpOptions, BadPatternsAndOptionsAreOneLine) {
   expectOneLineError(ours({"--strict-names", "-n", "nothing", "opts"}),
                      "no matching schemas were found for pattern \"nothing\"");
   expectOneLineError(ours({"--lock-wait-timeout=soon", "-t", "t", "opts"}), "statement_timeout");
+}
+
+TEST_F(DumpOptions, HotStandbyLeavesUnloggedDataOut) {
+  if (geteuid() != 0) GTEST_SKIP() << "the standby's files must belong to postgres: run as root";
+  // A streaming standby of the test server, on its own socket directory.
+  const std::string sdir = makeTempDir("pgarc-standby-");
+  const std::string bin = pgBinDir(), port = std::to_string(server_->port() + 1);
+  auto asPostgres = [](const std::string& cmd) { return runShell("runuser -u postgres -- " + cmd + " 2>&1"); };
+  runShell("chown postgres " + shellQuote(sdir) + " && chmod 755 " + shellQuote(sdir));
+  auto r = asPostgres(shellQuote(bin + "/pg_basebackup") + " -D " + shellQuote(sdir + "/data") + " -R -X stream -c fast -h " +
+                      shellQuote(server_->socketDir()) + " -p " + std::to_string(server_->port()) + " -U postgres");
+  ASSERT_EQ(r.exitCode, 0) << r.out;
+  const std::string opts = "-p " + port + " -k " + sdir + " -c listen_addresses='' -c fsync=off";
+  r = asPostgres(shellQuote(bin + "/pg_ctl") + " -D " + shellQuote(sdir + "/data") + " -o " + shellQuote(opts) +
+                 " -l " + shellQuote(sdir + "/server.log") + " -w -t 60 start");
+  const bool started = r.exitCode == 0;
+  if (started) {
+    std::vector<std::string> args = {"-h", sdir, "-p", port, "-U", "postgres", "--restrict-key=K", "-T", "big", "opts"};
+    std::vector<std::string> s = {pgBinDir() + "/pg_dump"}, o = {pgarcBinary(), "dump"};
+    s.insert(s.end(), args.begin(), args.end());
+    o.insert(o.end(), args.begin(), args.end());
+    auto rs = run(s), ro = run(o);
+    EXPECT_EQ(rs.exitCode, 0) << rs.err;
+    EXPECT_EQ(ro.exitCode, 0) << ro.err;
+    EXPECT_EQ(rs.out, ro.out);
+    EXPECT_NE(ro.out.find("CREATE UNLOGGED TABLE public.unl"), std::string::npos);
+    EXPECT_EQ(ro.out.find("COPY public.unl"), std::string::npos);
+    asPostgres(shellQuote(bin + "/pg_ctl") + " -D " + shellQuote(sdir + "/data") + " -m immediate -w stop");
+  }
+  removeTree(sdir);
+  ASSERT_TRUE(started) << r.out;
+  // On the primary the unlogged table's data is dumped.
+  EXPECT_NE(sameScript({"-t", "unl"}).find("COPY public.unl"), std::string::npos);
 }
 
 // Kills the backend that runs `COPY public.big` as soon as it shows up.
