@@ -1,5 +1,7 @@
 #include "dump/output.hpp"
 
+#include "dump/pg_dump_version.hpp"
+
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -19,7 +21,6 @@ namespace {
 // The pg_dump version we emulate, as stock pg_dump 15 on this system writes it
 // into the header ("Dumped by pg_dump version ..."): archives must match the
 // stock tool's byte for byte, so pgarc reports the same string.
-constexpr const char* kDumpVersionString = PGARC_PG_DUMP_VERSION;  // set by CMakeLists.txt
 
 bool isDataEntry(const EntrySpec& e) {
   if (e.tableData || e.blobs) return true;
@@ -222,7 +223,7 @@ BuiltToc buildToc(DumpPlan& plan, const DumpOptions& o, const ObjectStore& store
   h.created = toCreationTime(created);
   h.dbname = plan.dbname;
   h.serverVersion = plan.serverVersion;
-  h.dumpVersion = kDumpVersionString;
+  h.dumpVersion = std::string(kPgDumpVersion);
 
   // First pass: which entries pg_dump writes (and so which dumpIds archive
   // dependencies may name).

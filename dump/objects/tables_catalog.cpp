@@ -7,6 +7,7 @@
 
 #include "dump/acl.hpp"
 #include "dump/objects/kinds.hpp"
+#include "dump/pg_dump_version.hpp"
 #include "dump/objects/kinds_a_common.hpp"
 #include "dump/side_queries.hpp"
 
@@ -34,7 +35,10 @@ std::string attributesQuery(const std::vector<uint32_t>& oids) {
   return "SELECT a.attrelid, a.attnum, a.attname, a.atttypmod, a.attstattarget, a.attstorage, t.typstorage, "
          "a.attnotnull, a.atthasdef, a.attisdropped, a.attislocal, "
          "pg_catalog.format_type(t.oid, a.atttypmod) AS atttypname, "
-         "pg_catalog.array_to_string(a.attoptions, ', ') AS attoptions, "
+         + std::string(kHidesAttributeVersionOption
+                           ? "pg_catalog.array_to_string(ARRAY(SELECT o FROM pg_catalog.unnest(a.attoptions) o "
+                             "WHERE pg_catalog.substr(o, 1, 10) <> 'pg_attver='), ', ') AS attoptions, "
+                           : "pg_catalog.array_to_string(a.attoptions, ', ') AS attoptions, ") +
          "CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation ELSE 0 END AS attcollation, "
          "pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.quote_ident(option_name) || ' ' || "
          "pg_catalog.quote_literal(option_value) FROM pg_catalog.pg_options_to_table(attfdwoptions) "

@@ -11,6 +11,7 @@
 #include "dump/acl.hpp"
 #include "dump/model.hpp"
 #include "dump/options.hpp"
+#include "dump/pg_dump_version.hpp"
 #include "dump/quoting.hpp"
 #include "dump/selection.hpp"
 #include "dump/sort.hpp"
@@ -271,4 +272,11 @@ TEST(DumpSort, IndirectDefaultLoopMakesDefaultSeparate) {
   EXPECT_TRUE(tbl.dependencies.empty());
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out.back(), &d);
+}
+
+TEST(PgDumpVersion, MinorReleaseDecidesTheAttributeVersionOption) {
+  EXPECT_EQ(pgarc::dump::pgDumpMinorVersion("15.18 (Debian 15.18-0+deb12u1)"), 18);
+  EXPECT_EQ(pgarc::dump::pgDumpMinorVersion("15.20 (Debian 15.20-0+deb12u1)"), 20);
+  EXPECT_EQ(pgarc::dump::pgDumpMinorVersion("15.3"), 3);
+  EXPECT_EQ(pgarc::dump::kHidesAttributeVersionOption, pgarc::dump::kPgDumpMinor >= 20);
 }

@@ -1,0 +1,26 @@
+#pragma once
+// The stock pg_dump 15 release pgarc dump reproduces: the installed one, read
+// by CMakeLists.txt at configure time (PGARC_PG_DUMP_VERSION, e.g.
+// "15.18 (Debian 15.18-0+deb12u1)"). Minor releases differ in small ways.
+#include <string_view>
+
+namespace pgarc::dump {
+
+inline constexpr std::string_view kPgDumpVersion = PGARC_PG_DUMP_VERSION;
+
+// The minor release number: 18 for "15.18 (...)".
+constexpr int pgDumpMinorVersion(std::string_view v) {
+  size_t dot = v.find('.');
+  int minor = 0;
+  for (size_t i = dot + 1; dot != std::string_view::npos && i < v.size() && v[i] >= '0' && v[i] <= '9'; i++)
+    minor = minor * 10 + (v[i] - '0');
+  return minor;
+}
+inline constexpr int kPgDumpMinor = pgDumpMinorVersion(kPgDumpVersion);
+
+// 15.20 servers keep an internal column version in attoptions as
+// "pg_attver=N"; pg_dump 15.20 leaves it out of ALTER COLUMN ... SET (...)
+// (it only matters to binary upgrades). Earlier releases print attoptions whole.
+inline constexpr bool kHidesAttributeVersionOption = kPgDumpMinor >= 20;
+
+}  // namespace pgarc::dump
