@@ -480,11 +480,14 @@ class CopyKiller {
  public:
   explicit CopyKiller(std::unique_ptr<pgarc::dump::Connection> conn)
       : conn_(std::move(conn)), thread_([this] { loop(); }) {}
-  ~CopyKiller() {
+  ~CopyKiller() { finish(); }
+  // Stops the killer and says whether it terminated a COPY. Waiting for the
+  // thread matters: the dump may exit before the terminating query returns.
+  bool finish() {
     stop_ = true;
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
+    return killed_;
   }
-  bool killed() const { return killed_; }
 
  private:
   void loop() {
@@ -511,7 +514,7 @@ TEST_F(DumpOptions, LostConnectionMidCopyLeavesNoArchive) {
     {
       CopyKiller killer(connect());
       r = ours({std::string("-F") + format, "-f", target, "opts"});
-      killed = killer.killed();
+      killed = killer.finish();
     }
     ASSERT_TRUE(killed) << format << ": the dump ended before its COPY could be interrupted: " << r.err;
     expectOneLineError(r, "Dumping the contents of table \"big\" failed");
