@@ -79,7 +79,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectParams& p) {
   keywords[n] = nullptr;
   values[n] = nullptr;
 
-  std::string password;
+  std::string password = p.password.value_or("");
   for (int attempt = 0; attempt < 2; attempt++) {
     const char* kw2[10];
     const char* val2[10];
@@ -200,6 +200,11 @@ std::string Connection::serverVersionString() const { return parameter("server_v
 std::string Connection::database() const { return PQdb(conn_) ? PQdb(conn_) : ""; }
 std::string Connection::user() const { return PQuser(conn_) ? PQuser(conn_) : ""; }
 int Connection::clientEncoding() const { return PQclientEncoding(conn_); }
+std::string Connection::password() const {
+  const char* pw = PQpass(conn_);
+  return pw ? pw : "";
+}
+
 std::string Connection::parameter(const char* name) const {
   const char* v = PQparameterStatus(conn_, name);
   return v ? v : "";

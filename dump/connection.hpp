@@ -47,6 +47,10 @@ struct ConnectParams {
   std::optional<std::string> host, port, username;
   bool noPassword = false;             // -w
   bool forcePassword = false;          // -W
+  // The password the first connection used (typed at the prompt, or from
+  // PGPASSWORD/.pgpass): -j workers and side connections reuse it, as pg_dump's
+  // workers do, instead of prompting again.
+  std::optional<std::string> password;
   std::string applicationName = "pg_dump";
 };
 
@@ -68,6 +72,7 @@ class Connection {
   std::string user() const;
   int clientEncoding() const;
   std::string parameter(const char* name) const;
+  std::string password() const;  // the one this connection was made with ("" when none)
   // String literal for SQL sent to this server ('...' with E'' when needed).
   std::string literal(std::string_view s) const;
   pg_conn* raw() { return conn_; }

@@ -56,6 +56,7 @@ Result<int> runDump(const std::vector<std::string>& args) {
   params.noPassword = o.noPassword;
   params.forcePassword = o.forcePassword;
   PGARC_ASSIGN(auto conn, Connection::open(params));
+  if (std::string pw = conn->password(); !pw.empty()) params.password = pw;
   // A hot standby cannot read unlogged tables: pg_dump leaves their data out there.
   PGARC_ASSIGN(QueryResult recovery, conn->query("SELECT pg_catalog.pg_is_in_recovery()"));
   if (recovery.boolean(0, 0)) o.noUnloggedTableData = true;

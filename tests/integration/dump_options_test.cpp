@@ -441,6 +441,29 @@ TEST_F(DumpOptions, PasswordsFromPgpassAndNoPasswordPrompt) {
   EXPECT_EQ(ro.exitCode, 0) << ro.err;
 }
 
+// -W prompts once: the -j workers (and side connections) reuse the password
+// typed for the first connection, as pg_dump's workers do.
+TEST_F(DumpOptions, PromptedPasswordServesParallelWorkers) {
+  if (access("/usr/bin/script", X_OK) != 0) GTEST_SKIP() << "no script(1) to give pgarc a terminal";
+  const std::string out = dir_ + "/prompted.dir";
+  removeTree(out);
+  std::string dump = "env -u PGHOST -u PGPORT -u PGUSER -u PGPASSWORD PGPASSFILE=" + shellQuote(dir_ + "/no.pgpass");
+  for (const auto& a : std::vector<std::string>{pgarcBinary(), "dump", "-W", "-h", server_->socketDir(), "-p",
+                                                std::to_string(server_->port()), "-U", "pwuser", "-Fd", "-j2",
+                                                "-t", "t", "-f", out, "opts"})
+    dump += " " + shellQuote(a);
+  // The password is typed a few times, a second apart (getpass drops what
+  // was typed before its prompt); a second prompt would take another line.
+  auto r = runShell("(for i in 1 2 3 4 5 6; do sleep 1; printf 'sekret\\n'; done) | timeout 120 script -qec " +
+                    shellQuote(dump + "; echo exit=$?") + " /dev/null");
+  size_t prompts = 0;
+  for (size_t at = r.out.find("Password:"); at != std::string::npos; at = r.out.find("Password:", at + 1)) prompts++;
+  EXPECT_NE(r.out.find("exit=0"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(prompts, 1u) << r.out;
+  EXPECT_TRUE(exists(out + "/toc.dat"));
+  removeTree(out);
+}
+
 TEST_F(DumpOptions, BadPatternsAndOptionsAreOneLine) {
   expectOneLineError(ours({"--no-such-option", "opts"}), "unrecognized option '--no-such-option'");
   expectOneLineError(ours({"-Q", "opts"}), "invalid option -- 'Q'");
