@@ -281,22 +281,7 @@ class ManifestedWriter : public ArchiveWriter {
       m.files.push_back(std::move(f));
     }
     std::lock_guard<std::mutex> g(rec_.mutex);
-    for (const auto& e : toc().entries) {
-      auto it = rec_.entries.find(e.dumpId);
-      if (it == rec_.entries.end() || e.desc == "BLOBS") continue;
-      ManifestEntry me;
-      me.dumpId = e.dumpId;
-      me.desc = e.descStr();
-      me.namespace_ = e.namespace_;
-      me.tag = e.tagStr();
-      me.bytes = it->second.payloadBytes;
-      me.sha256 = it->second.sha256;
-      if (it->second.rowsKnown) {
-        me.rows = it->second.rows;
-        me.rowsSha256 = it->second.rowsSha256;
-      }
-      m.entries.push_back(std::move(me));
-    }
+    m.entries = manifestEntries(toc(), rec_.entries);
     auto& blobs = rec_.blobs;
     std::stable_sort(blobs.begin(), blobs.end(), [](const auto& a, const auto& b) { return a.oid < b.oid; });
     m.largeObjects.reserve(blobs.size());

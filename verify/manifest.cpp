@@ -51,30 +51,34 @@ std::string defaultManifestPath(const std::string& archivePath, bool isDirectory
   return archivePath + ".manifest.json";
 }
 
+std::vector<ManifestEntry> manifestEntries(const ArchiveToc& toc, const std::map<int, EntryOutcome>& outcomes) {
+  std::vector<ManifestEntry> out;
+  for (const auto& e : toc.entries) {
+    auto it = outcomes.find(e.dumpId);
+    if (it == outcomes.end() || e.desc == "BLOBS") continue;
+    ManifestEntry me;
+    me.dumpId = e.dumpId;
+    me.desc = e.descStr();
+    me.namespace_ = e.namespace_;
+    me.tag = e.tagStr();
+    me.bytes = it->second.payloadBytes;
+    me.sha256 = it->second.sha256;
+    if (it->second.rowsKnown) {
+      me.rows = it->second.rows;
+      me.rowsSha256 = it->second.rowsSha256;
+    }
+    out.push_back(std::move(me));
+  }
+  return out;
+}
+
 Manifest manifestFromReport(const Report& report) {
   Manifest m;
   m.format = report.formatName;
   for (const auto& f : report.files) {
     m.files.push_back(ManifestFile{report.formatName == "directory" ? f.path : baseName(f.path), f.size, f.sha256});
   }
-  if (report.toc) {
-    for (const auto& e : report.toc->entries) {
-      auto it = report.entries.find(e.dumpId);
-      if (it == report.entries.end() || e.desc == "BLOBS") continue;
-      ManifestEntry me;
-      me.dumpId = e.dumpId;
-      me.desc = e.descStr();
-      me.namespace_ = e.namespace_;
-      me.tag = e.tagStr();
-      me.bytes = it->second.payloadBytes;
-      me.sha256 = it->second.sha256;
-      if (it->second.rowsKnown) {
-        me.rows = it->second.rows;
-        me.rowsSha256 = it->second.rowsSha256;
-      }
-      m.entries.push_back(std::move(me));
-    }
-  }
+  if (report.toc) m.entries = manifestEntries(*report.toc, report.entries);
   for (const auto& [oid, b] : report.blobs) m.largeObjects.push_back(ManifestBlob{oid, b.bytes, b.sha256});
   return m;
 }

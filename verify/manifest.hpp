@@ -15,6 +15,7 @@
 // to the directory. "rows_sha256" hashes the COPY rows without the "\." line,
 // i.e. what COPY ... TO STDOUT of the restored table prints.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +65,9 @@ std::string defaultManifestPath(const std::string& archivePath, bool isDirectory
 
 // Builds a manifest from a report made with hashing on.
 Manifest manifestFromReport(const Report& report);
+// The manifest's entries: one per TOC entry with an outcome (large-object
+// containers excepted, their objects are listed apart), in TOC order.
+std::vector<ManifestEntry> manifestEntries(const ArchiveToc& toc, const std::map<int, EntryOutcome>& outcomes);
 std::string manifestToJson(const Manifest& m);
 Result<Manifest> parseManifest(std::string_view json);
 Result<Manifest> readManifestFile(const std::string& path);
