@@ -10,31 +10,15 @@
 #include <vector>
 
 #include "format/codec.hpp"
+#include "tests/support/byte_sinks.hpp"
 #include "tests/support/process.hpp"
 
 using namespace pgarc;
 
 namespace {
 
-struct ChunkSink : ByteSink {
-  Status write(std::string_view data) override {
-    chunks.emplace_back(data);
-    return {};
-  }
-  std::string joined() const {
-    std::string s;
-    for (const auto& c : chunks) s += c;
-    return s;
-  }
-  std::vector<std::string> chunks;
-};
-
-std::string randomBytes(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (auto& c : s) c = static_cast<char>(rng());
-  return s;
-}
+using pgarc::test::ChunkSink;
+using pgarc::test::randomBytes;
 
 // Text with some repetition, like COPY data.
 std::string copyLikeText(size_t rows) {
