@@ -1,12 +1,16 @@
 // Directory-format (-Fd) writer, laid out as pg_dump 15 lays it out
 // (archive-format.md section 6). toc.dat is written last, under a temporary
-// name renamed at finish(), so an interrupted dump never looks complete.
+// name renamed at finish(), so an interrupted dump never looks complete; a
+// writer destroyed before finish() also removes the files it wrote and the
+// directory if it made it.
 #include <dirent.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "format/archive_writer.hpp"
 #include "format/blob_index.hpp"
@@ -64,7 +68,8 @@ Status writeWholeFile(const std::string& path, std::string_view bytes, SyncMode 
 }
 
 // pg_dump reuses an existing empty directory and otherwise creates it 0700.
-Status prepareDirectory(const std::string& dir) {
+// Returns whether the directory was created here.
+Result<bool> prepareDirectory(const std::string& dir) {
   struct stat st {};
   if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
     DIR* d = ::opendir(dir.c_str());
@@ -79,10 +84,32 @@ Status prepareDirectory(const std::string& dir) {
     }
     ::closedir(d);
     if (!empty) return Error{"could not create directory \"" + dir + "\": directory exists and is not empty", dir, {}, {}};
-    return {};
+    return false;
   }
   if (::mkdir(dir.c_str(), 0700) != 0) return systemError("create directory", dir);
-  return {};
+  return true;
+}
+
+// The names this writer gives its files, with any compression suffix or
+// temporary-name tail: "<n>.dat", "blob_<oid>.dat", "blobs[_<n>].toc", "toc.dat".
+bool isArchiveMemberName(std::string_view n) {
+  if (n.empty()) return false;
+  return (n[0] >= '0' && n[0] <= '9') || n.substr(0, 5) == "blob_" || n.substr(0, 5) == "blobs" ||
+         n.substr(0, 7) == "toc.dat";
+}
+
+// The directory was empty (or absent) when the dump began, so what matches
+// the member names is the failed dump's.
+void removePartialArchive(const std::string& dir, bool removeDirectory) {
+  if (DIR* d = ::opendir(dir.c_str())) {
+    std::vector<std::string> names;
+    while (struct dirent* e = ::readdir(d)) {
+      if (isArchiveMemberName(e->d_name)) names.emplace_back(e->d_name);
+    }
+    ::closedir(d);
+    for (const auto& n : names) ::unlink((dir + "/" + n).c_str());
+  }
+  if (removeDirectory) ::rmdir(dir.c_str());
 }
 
 class DirectoryWriter;
@@ -135,7 +162,13 @@ class DirectoryBlobStream : public BlobStream {
 
 class DirectoryWriter : public ArchiveWriter {
  public:
-  DirectoryWriter(std::string dir, WriterOptions options) : dir_(std::move(dir)), options_(std::move(options)) {}
+  DirectoryWriter(std::string dir, WriterOptions options, bool createdDirectory)
+      : dir_(std::move(dir)), options_(std::move(options)), createdDirectory_(createdDirectory) {}
+  ~DirectoryWriter() override {
+    if (!finished_) removePartialArchive(dir_, createdDirectory_);
+  }
+  DirectoryWriter(const DirectoryWriter&) = delete;
+  DirectoryWriter& operator=(const DirectoryWriter&) = delete;
 
   const ArchiveToc& toc() const override { return toc_; }
 
@@ -244,6 +277,7 @@ class DirectoryWriter : public ArchiveWriter {
   std::map<int, size_t> index_;
   std::set<int> written_;
   int openStreams_ = 0;
+  bool createdDirectory_ = false;
   bool begun_ = false;
   bool finished_ = false;
 };
@@ -290,8 +324,8 @@ Result<std::unique_ptr<ArchiveWriter>> createDirectoryWriter(const std::string& 
   std::string dir = dirArg;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   if (dir.empty()) return makeError("no output directory specified");
-  PGARC_TRY(prepareDirectory(dir));
-  return std::unique_ptr<ArchiveWriter>(std::make_unique<DirectoryWriter>(dir, options));
+  PGARC_ASSIGN(bool created, prepareDirectory(dir));
+  return std::unique_ptr<ArchiveWriter>(std::make_unique<DirectoryWriter>(dir, options, created));
 }
 
 }  // namespace pgarc

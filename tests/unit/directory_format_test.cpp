@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 
 #include "format/archive_reader.hpp"
 #include "format/archive_writer.hpp"
@@ -110,6 +111,36 @@ TEST(DirectoryWriter, TocAppearsOnlyAtFinish) {
   EXPECT_EQ(st.error().dumpId, std::optional<int>(31));
   EXPECT_FALSE(exists(dir + "/toc.dat"));
   EXPECT_FALSE(openArchive(dir).ok());
+  EXPECT_TRUE(exists(dir + "/30.dat.gz"));
+  // The unfinished writer takes its files and the directory it made with it.
+  w->reset();
+  EXPECT_FALSE(exists(dir));
+}
+
+TEST(DirectoryWriter, UnfinishedWriterEmptiesADirectoryItDidNotMake) {
+  TempDir tmp;
+  std::string dir = tmp.path + "/given";
+  ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
+  Content c = sampleContent(v(16));
+  WriterOptions o;
+  o.kind = ArchiveKind::Directory;
+  {
+    auto w = createDirectoryWriter(dir + "/", o);
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->begin(c.toc).ok());
+    auto s = (*w)->openTableData(30);
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE((*s)->write(c.tableData[30]).ok());
+    ASSERT_TRUE((*s)->close().ok());
+    auto b = (*w)->openBlobs(40);
+    ASSERT_TRUE(b.ok());
+    ASSERT_TRUE((*b)->beginBlob(7).ok());
+    ASSERT_TRUE((*b)->write("x").ok());
+    ASSERT_TRUE((*b)->endBlob().ok());
+    ASSERT_TRUE((*b)->close().ok());
+  }
+  ASSERT_TRUE(exists(dir));
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
 }
 
 TEST(DirectoryWriter, RejectsDataForEntriesWithoutData) {
