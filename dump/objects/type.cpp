@@ -178,7 +178,7 @@ Status loadBaseTypes(CatalogContext& ctx, std::map<uint32_t, TypeInfo*>& types) 
 }
 
 // pg_dump's selectDumpableType.
-void selectDumpableType(CatalogContext& ctx, TypeInfo& t) {
+void selectDumpableType(CatalogContext& ctx, TypeCore& t) {
   if (t.typrelid != 0 && t.typrelkind != 'c') {
     t.type = ObjectType::DummyType;
     TableInfo* tbl = ctx.store.findTable(t.typrelid);
@@ -188,6 +188,17 @@ void selectDumpableType(CatalogContext& ctx, TypeInfo& t) {
   if (t.isArray || t.isMultirange) t.type = ObjectType::DummyType;
   if (checkExtensionMembership(ctx, t)) return;
   t.dump = t.ns ? t.ns->dumpContains : kCompNone;
+}
+
+// The kTypesQuery columns that say what kind of type a row is.
+void readTypeKind(const QueryResult& r, int i, TypeCore& t) {
+  t.typelem = r.oid(i, 7);
+  t.typrelid = r.oid(i, 8);
+  t.typrelkind = r.ch(i, 9);
+  t.typtype = r.ch(i, 10);
+  t.isDefined = r.boolean(i, 11);
+  t.isArray = r.boolean(i, 12);
+  t.isMultirange = t.typtype == 'm';
 }
 
 }  // namespace
@@ -216,25 +227,24 @@ Status getTypes(CatalogContext& ctx) {
   // query several times slower on databases with many tables).
   std::map<uint32_t, TypeInfo*> enums, composites, domains, ranges, bases;
   for (int i = 0; i < r.rows(); i++) {
-    auto t = std::make_unique<TypeInfo>();
+    TypeCore row;
+    readTypeKind(r, i, row);
+    std::unique_ptr<TypeCore> t = row.isDummy() ? std::make_unique<TypeCore>() : std::make_unique<TypeInfo>();
+    readTypeKind(r, i, *t);
+    TypeInfo* full = row.isDummy() ? nullptr : static_cast<TypeInfo*>(t.get());
+    if (full) {
+      full->dacl.acl = r.str(i, 4);
+      full->dacl.acldefault = r.str(i, 5);
+    }
     t->catId = {r.oid(i, 0), r.oid(i, 1)};
     t->name = r.str(i, 2);
     t->ns = ctx.store.findNamespace(r.oid(i, 3));
-    t->dacl.acl = r.str(i, 4);
-    t->dacl.acldefault = r.str(i, 5);
-    t->typelem = r.oid(i, 7);
-    t->typrelid = r.oid(i, 8);
-    t->typrelkind = r.ch(i, 9);
-    t->typtype = r.ch(i, 10);
-    t->isDefined = r.boolean(i, 11);
-    t->isArray = r.boolean(i, 12);
-    t->isMultirange = t->typtype == 'm';
     t->owner = ctx.roleName(r.oid(i, 6));
-    TypeInfo* ty = ctx.store.add(std::move(t));
+    TypeCore* ty = ctx.store.add(std::move(t));
     selectDumpableType(ctx, *ty);
     if (!r.isNull(i, 4)) ty->components |= kCompAcl;
 
-    if ((ty->dump & kCompDefinition) && ty->typtype == 'd') {
+    if ((ty->dump & kCompDefinition) && ty->typtype == 'd' && full) {
       auto rows = domainRows.find(ty->catId.oid);
       if (rows != domainRows.end()) {
         for (int k : rows->second) {
@@ -249,11 +259,12 @@ Status getTypes(CatalogContext& ctx) {
           c->separate = !dc.boolean(k, 5);
           c->dump = kCompAll;
           ConstraintInfo* con = ctx.store.add(std::move(c));
-          ty->domChecks.push_back(con);
+          full->domChecks.push_back(con);
           if (!con->separate) addDependency(*ty, con->dumpId);
         }
       }
     }
+    // As pg_dump, array types of dumped base types get a (never dumped) shell type too.
     if ((ty->dump & kCompDefinition) && (ty->typtype == 'b' || ty->typtype == 'r')) {
       auto s = std::make_unique<ShellTypeInfo>();
       s->name = ty->name;
@@ -261,16 +272,17 @@ Status getTypes(CatalogContext& ctx) {
       s->owner = ty->owner;
       s->baseType = ty;
       s->dump = kCompNone;  // the dependency sort turns it on when the I/O functions need it
-      ty->shellType = ctx.store.add(std::move(s));
+      ShellTypeInfo* shell = ctx.store.add(std::move(s));
+      if (full) full->shellType = shell;
     }
-    if (ty->type != ObjectType::Type || ty->dump == kCompNone) continue;
-    switch (ty->typtype) {
-      case 'e': enums[ty->catId.oid] = ty; ty->detailsLoaded = true; break;
-      case 'c': composites[ty->catId.oid] = ty; ty->detailsLoaded = true; break;
-      case 'd': domains[ty->catId.oid] = ty; break;
-      case 'r': ranges[ty->catId.oid] = ty; break;
-      case 'b': bases[ty->catId.oid] = ty; break;
-      default: ty->detailsLoaded = true; break;
+    if (!full || full->type != ObjectType::Type || full->dump == kCompNone) continue;
+    switch (full->typtype) {
+      case 'e': enums[full->catId.oid] = full; full->detailsLoaded = true; break;
+      case 'c': composites[full->catId.oid] = full; full->detailsLoaded = true; break;
+      case 'd': domains[full->catId.oid] = full; break;
+      case 'r': ranges[full->catId.oid] = full; break;
+      case 'b': bases[full->catId.oid] = full; break;
+      default: full->detailsLoaded = true; break;
     }
   }
   if (!enums.empty()) PGARC_TRY(loadEnums(ctx, enums));

@@ -28,9 +28,11 @@ struct TypeAttribute {   // a composite type's column
   CollationRef collation;
 };
 
-struct TypeInfo : DumpableObject {
-  TypeInfo() : DumpableObject(ObjectType::Type) {}
-  AclInfo dacl;
+// What every pg_type row keeps. Table row types and automatic array and
+// multirange types (DO_DUMMY_TYPE: never dumped, but numbered, sorted and
+// depended on; two for every table) are objects of just this size.
+struct TypeCore : DumpableObject {
+  TypeCore() : DumpableObject(ObjectType::Type) {}
   uint32_t typelem = 0;
   uint32_t typrelid = 0;
   char typrelkind = ' ';
@@ -38,6 +40,13 @@ struct TypeInfo : DumpableObject {
   bool isDefined = true;
   bool isArray = false;
   bool isMultirange = false;
+  // pg_dump's test for a DO_DUMMY_TYPE (selectDumpableType).
+  bool isDummy() const { return (typrelid != 0 && typrelkind != 'c') || isArray || isMultirange; }
+};
+
+// A type that may be dumped (ObjectType::Type), with what dumpType needs.
+struct TypeInfo : TypeCore {
+  AclInfo dacl;
   ShellTypeInfo* shellType = nullptr;
   std::vector<ConstraintInfo*> domChecks;  // domain CHECK constraints, by name
 
@@ -63,7 +72,7 @@ struct TypeInfo : DumpableObject {
 
 struct ShellTypeInfo : DumpableObject {
   ShellTypeInfo() : DumpableObject(ObjectType::ShellType) {}
-  TypeInfo* baseType = nullptr;
+  TypeCore* baseType = nullptr;
 };
 
 }  // namespace pgarc::dump
