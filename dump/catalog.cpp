@@ -293,13 +293,8 @@ Status loadDetails(Connection& conn, ObjectStore& store) {
     for (int i = 0; i < r.rows(); i++) {
       TableInfo* t = store.findTable(r.oid(i, 0));
       if (!t) continue;
-      t->seqtype = r.str(i, 1);
-      t->seqstart = r.str(i, 2);
-      t->seqincrement = r.str(i, 3);
-      t->seqmax = r.str(i, 4);
-      t->seqmin = r.str(i, 5);
-      t->seqcache = r.str(i, 6);
-      t->seqcycle = r.boolean(i, 7);
+      t->seq = std::make_unique<TableInfo::SequenceParams>(TableInfo::SequenceParams{
+          r.str(i, 1), r.str(i, 2), r.str(i, 3), r.str(i, 4), r.str(i, 5), r.str(i, 6), r.boolean(i, 7)});
     }
   }
   if (!viewOids.empty()) {

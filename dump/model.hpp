@@ -140,27 +140,29 @@ struct NamespaceInfo : DumpableObject {
 struct TableInfo;
 
 // One column of a table (pg_attribute plus what pg_dump derives).
+// The one-letter catalog codes are chars, '\0' for none (a table has one of
+// these per column; pg_dump's are chars too).
 struct AttributeInfo {
   std::string name;
   std::string typname;         // format_type(atttypid, atttypmod)
-  int typmod = -1;
-  std::string storage;         // attstorage
-  std::string typstorage;      // the type's default storage
-  int stattarget = -1;
-  bool isdropped = false;
-  std::string identity;        // attidentity: "", "a", "d"
-  std::string generated;       // attgenerated: "", "s"
-  bool notnull = false;
-  bool hasdef = false;
-  bool islocal = true;
-  int inhcount = 0;
-  bool hasmissing = false;
   std::string attoptions;      // "opt=val, ..." or ""
   std::string collation;       // collation name qualified, "" when default for the type
   std::string attfdwoptions;
   std::string missingval;
+  int typmod = -1;
+  int stattarget = -1;
+  int inhcount = 0;
+  char storage = '\0';         // attstorage
+  char typstorage = '\0';      // the type's default storage
+  char identity = '\0';        // attidentity: '\0', 'a', 'd'
+  char generated = '\0';       // attgenerated: '\0', 's'
+  char compression = '\0';     // attcompression: '\0', 'p', 'l'
+  bool isdropped = false;
+  bool notnull = false;
+  bool hasdef = false;
+  bool islocal = true;
+  bool hasmissing = false;
   bool inheritedNotNull = false;  // pg_dump's notnull from parent (flagInhAttrs)
-  std::string compression;     // attcompression: "", "p", "l"
 };
 
 // A column default (DO_ATTRDEF).
@@ -270,9 +272,13 @@ struct TableInfo : DumpableObject {
     AclInfo dacl;
   };
   std::vector<ColumnAcl> columnAcls;
-  // Sequence parameters (relkind 'S'), read in one batch.
-  std::string seqtype, seqstart, seqincrement, seqmax, seqmin, seqcache;
-  bool seqcycle = false;
+  // Sequence parameters (relkind 'S'), read in one batch; null for other
+  // relations (most tables: kept out of every TableInfo).
+  struct SequenceParams {
+    std::string type, start, increment, max, min, cache;
+    bool cycle = false;
+  };
+  std::unique_ptr<SequenceParams> seq;
 
   std::vector<AttributeInfo> attrs;        // index = attnum-1
   std::vector<AttrDefInfo*> attrdefs;      // per attnum-1, nullptr when none

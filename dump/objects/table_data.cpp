@@ -17,7 +17,7 @@ std::string nsOf(const DumpableObject& o) { return o.ns ? o.ns->name : ""; }
 std::string copyColumnList(const Quoter& q, const TableInfo& t) {
   std::string cols;
   for (const AttributeInfo& a : t.attrs) {
-    if (a.isdropped || !a.generated.empty()) continue;
+    if (a.isdropped || a.generated) continue;
     if (!cols.empty()) cols += ", ";
     cols += q.id(a.name);
   }
@@ -63,11 +63,11 @@ Status insertData(Connection& conn, const Quoter& q, const DumpOptions& o, const
   int nfields = 0;
   for (const AttributeInfo& a : t.attrs) {
     if (a.isdropped) continue;
-    if (a.identity == "a") needsOverride = true;
-    if (!a.generated.empty() && o.columnInserts) continue;
+    if (a.identity == 'a') needsOverride = true;
+    if (a.generated && o.columnInserts) continue;
     if (nfields > 0) sql += ", ";
-    sql += a.generated.empty() ? q.id(a.name) : std::string("NULL");
-    generated.push_back(!a.generated.empty());
+    sql += a.generated ? std::string("NULL") : q.id(a.name);
+    generated.push_back(a.generated != '\0');
     nfields++;
   }
   if (nfields == 0) sql += "NULL";

@@ -264,12 +264,18 @@ Status getTableAttrs(CatalogContext& ctx) {
       if (!wanted.count(r.oid(i, 0))) continue;
       TableInfo* t = ctx.store.findTable(r.oid(i, 0));
       if (!t) continue;
+      if (t->attrs.empty()) {  // rows come by table: size the vectors once
+        int n = 1;
+        while (i + n < r.rows() && r.oid(i + n, 0) == t->catId.oid) n++;
+        t->attrs.reserve(static_cast<size_t>(n));
+        t->attrdefs.reserve(static_cast<size_t>(n));
+      }
       AttributeInfo a;
       a.name = r.str(i, 2);
       a.typmod = static_cast<int>(r.integer(i, 3));
       a.stattarget = static_cast<int>(r.integer(i, 4));
-      a.storage = r.str(i, 5);
-      a.typstorage = r.str(i, 6);
+      a.storage = r.ch(i, 5);
+      a.typstorage = r.ch(i, 6);
       a.notnull = r.boolean(i, 7);
       a.hasdef = r.boolean(i, 8);
       a.isdropped = r.boolean(i, 9);
@@ -277,10 +283,10 @@ Status getTableAttrs(CatalogContext& ctx) {
       a.typname = r.str(i, 11);
       a.attoptions = r.str(i, 12);
       a.attfdwoptions = r.str(i, 14);
-      a.compression = r.str(i, 15);
-      a.identity = r.str(i, 16);
+      a.compression = r.ch(i, 15);
+      a.identity = r.ch(i, 16);
       a.missingval = r.str(i, 17);
-      a.generated = r.str(i, 18);
+      a.generated = r.ch(i, 18);
       a.collation = r.str(i, 19);
       t->attrs.push_back(std::move(a));
       t->attrdefs.push_back(nullptr);
@@ -308,7 +314,7 @@ Status getTableAttrs(CatalogContext& ctx) {
     def->dump = t->dump;
     const AttributeInfo& col = t->attrs[adnum - 1];
     bool printColumn = (col.islocal || t->ispartition) && !col.isdropped;
-    if (!col.generated.empty())
+    if (col.generated)
       def->separate = false;
     else if (t->relkind == 'v')
       def->separate = true;
@@ -368,8 +374,8 @@ Status flagInhAttrs(CatalogContext& ctx) {
         for (size_t k = 0; k < p->attrs.size(); k++) {
           if (p->attrs[k].name != col.name) continue;
           foundNotNull |= p->attrs[k].notnull;
-          foundDefault |= p->attrdefs[k] != nullptr && p->attrs[k].generated.empty();
-          foundGenerated |= !p->attrs[k].generated.empty();
+          foundDefault |= p->attrdefs[k] != nullptr && !p->attrs[k].generated;
+          foundGenerated |= p->attrs[k].generated != '\0';
           break;
         }
       }

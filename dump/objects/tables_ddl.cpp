@@ -87,7 +87,7 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
       }
       if (o.binaryUpgrade || t.reloftype_oid == 0) q += " " + a.typname;
       if (printDefault) {
-        if (a.generated == "s")
+        if (a.generated == 's')
           q += " GENERATED ALWAYS AS (" + def->adef_expr + ") STORED";
         else
           q += " DEFAULT " + def->adef_expr;
@@ -149,15 +149,15 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
       if (a.stattarget >= 0) q += alter + " SET STATISTICS " + std::to_string(a.stattarget) + ";\n";
       if (a.storage != a.typstorage) {
         const char* storage = nullptr;
-        if (a.storage == "p") storage = "PLAIN";
-        else if (a.storage == "e") storage = "EXTERNAL";
-        else if (a.storage == "x") storage = "EXTENDED";
-        else if (a.storage == "m") storage = "MAIN";
+        if (a.storage == 'p') storage = "PLAIN";
+        else if (a.storage == 'e') storage = "EXTERNAL";
+        else if (a.storage == 'x') storage = "EXTENDED";
+        else if (a.storage == 'm') storage = "MAIN";
         if (storage) q += alter + " SET STORAGE " + storage + ";\n";
       }
       if (!o.noToastCompression) {
-        if (a.compression == "p") q += alter + " SET COMPRESSION pglz;\n";
-        else if (a.compression == "l") q += alter + " SET COMPRESSION lz4;\n";
+        if (a.compression == 'p') q += alter + " SET COMPRESSION pglz;\n";
+        else if (a.compression == 'l') q += alter + " SET COMPRESSION lz4;\n";
       }
       if (!a.attoptions.empty()) q += alter + " SET (" + a.attoptions + ");\n";
       if (t.relkind == 'f' && !a.attfdwoptions.empty())
@@ -213,9 +213,10 @@ void seqDefaults(const std::string& type, bool ascending, std::string& minv, std
 Status dumpSequence(EmitContext& ctx, TableInfo& t) {
   const std::string nsName = nsOf(t);
   const std::string qseq = ctx.quote.qualified(nsName, t.name);
-  bool ascending = t.seqincrement.empty() || t.seqincrement[0] != '-';
+  const TableInfo::SequenceParams& seq = t.seq ? *t.seq : TableInfo::SequenceParams{};
+  bool ascending = seq.increment.empty() || seq.increment[0] != '-';
   std::string defMin, defMax;
-  seqDefaults(t.seqtype, ascending, defMin, defMax);
+  seqDefaults(seq.type, ascending, defMin, defMax);
   std::string q, delq;
   if (!t.is_identity_sequence) delq = "DROP SEQUENCE " + qseq + ";\n";
   TableInfo* owner = t.owning_tab ? ctx.store.findTable(t.owning_tab) : nullptr;
@@ -223,20 +224,20 @@ Status dumpSequence(EmitContext& ctx, TableInfo& t) {
     const AttributeInfo& col = owner->attrs[t.owning_col - 1];
     q = "ALTER TABLE " + ctx.quote.qualified(nsOf(*owner), owner->name) + " ALTER COLUMN " + ctx.quote.id(col.name) +
         " ADD GENERATED ";
-    if (col.identity == "a") q += "ALWAYS";
-    else if (col.identity == "d") q += "BY DEFAULT";
+    if (col.identity == 'a') q += "ALWAYS";
+    else if (col.identity == 'd') q += "BY DEFAULT";
     q += " AS IDENTITY (\n    SEQUENCE NAME " + qseq + "\n";
     // Only when it differs from the table's, so older servers read the rest.
     if (t.relpersistence != owner->relpersistence) q += t.relpersistence == 'u' ? "    UNLOGGED\n" : "    LOGGED\n";
   } else {
     q = std::string("CREATE ") + (t.relpersistence == 'u' ? "UNLOGGED " : "") + "SEQUENCE " + qseq + "\n";
-    if (t.seqtype != "bigint") q += "    AS " + t.seqtype + "\n";
+    if (seq.type != "bigint") q += "    AS " + seq.type + "\n";
   }
-  q += "    START WITH " + t.seqstart + "\n";
-  q += "    INCREMENT BY " + t.seqincrement + "\n";
-  q += t.seqmin != defMin ? "    MINVALUE " + t.seqmin + "\n" : std::string("    NO MINVALUE\n");
-  q += t.seqmax != defMax ? "    MAXVALUE " + t.seqmax + "\n" : std::string("    NO MAXVALUE\n");
-  q += "    CACHE " + t.seqcache + (t.seqcycle ? "\n    CYCLE" : "");
+  q += "    START WITH " + seq.start + "\n";
+  q += "    INCREMENT BY " + seq.increment + "\n";
+  q += seq.min != defMin ? "    MINVALUE " + seq.min + "\n" : std::string("    NO MINVALUE\n");
+  q += seq.max != defMax ? "    MAXVALUE " + seq.max + "\n" : std::string("    NO MAXVALUE\n");
+  q += "    CACHE " + seq.cache + (seq.cycle ? "\n    CYCLE" : "");
   q += t.is_identity_sequence ? "\n);\n" : ";\n";
   if (t.dump & kCompDefinition) {
     EntrySpec e;
