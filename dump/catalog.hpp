@@ -11,7 +11,9 @@
 namespace pgarc::dump {
 
 struct DumpPlan {
-  std::deque<EntrySpec> entries;    // archive order
+  std::vector<TocEntry> entries;         // archive order, all that was emitted
+  std::vector<const EntrySpec*> specs;   // parallel to entries (EmitContext::specs)
+  std::deque<EntrySpec> producers;       // what `specs` point to
   std::string dbname;
   std::string serverVersion;        // server_version parameter
 };

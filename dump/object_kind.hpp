@@ -124,10 +124,14 @@ class EmitContext {
   const Quoter& quote;
   Connection* conn;   // for data producers; nullptr in unit tests
 
-  void add(EntrySpec e) { entries.push_back(std::move(e)); }
-  // In emission order = archive order. A deque grows without moving what it
-  // holds (a vector would hold the whole TOC twice while it reallocates).
-  std::deque<EntrySpec> entries;
+  // Makes the spec's TOC entry at once (dump/toc_entries.cpp): the TOC is
+  // held only as the entries the archive writer takes, never also as specs.
+  void add(EntrySpec e);
+  // In emission order = archive order. Sized before the emitters run
+  // (growing would hold the whole TOC twice for a moment).
+  std::vector<TocEntry> entries;
+  std::vector<const EntrySpec*> specs;  // parallel to entries: the spec of an entry with data, else nullptr
+  std::deque<EntrySpec> producers;      // those specs, for their data producers (their texts are in `entries`)
   // Data-less (0, oid) table data entries etc. are found through the store.
   CommentMap comments;              // collectComments
   CommentMap seclabels;             // collectSecLabels

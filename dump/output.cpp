@@ -22,22 +22,23 @@ namespace {
 // into the header ("Dumped by pg_dump version ..."): archives must match the
 // stock tool's byte for byte, so pgarc reports the same string.
 
-bool isDataEntry(const EntrySpec& e) {
-  if (e.tableData || e.blobs) return true;
+bool isDataEntry(const TocEntry& e) {
+  if (e.hadDumper) return true;
   if (e.desc == "SEQUENCE SET" || e.desc == "BLOB") return true;
-  if ((e.desc == "ACL" || e.desc == "COMMENT" || e.desc == "SECURITY LABEL") && e.tag.rfind("LARGE OBJECT ", 0) == 0)
+  if ((e.desc == "ACL" || e.desc == "COMMENT" || e.desc == "SECURITY LABEL") && e.tag &&
+      e.tag->rfind("LARGE OBJECT ", 0) == 0)
     return true;
   return false;
 }
 
 // pg_dump writes only the entries its own restore options require.
-bool required(const EntrySpec& e, Section current, const DumpOptions& o) {
+bool required(const TocEntry& e, Section current, const DumpOptions& o) {
   if (e.desc == "ENCODING" || e.desc == "STDSTRINGS" || e.desc == "SEARCHPATH") return true;
   if (e.desc == "DATABASE" || e.desc == "DATABASE PROPERTIES") return true;
   int bit = current == Section::PreData ? 1 : current == Section::Data ? 2 : current == Section::PostData ? 4 : 0;
   if (bit == 0 || !o.dumpSections(bit)) return false;
   bool schema = true, data = true;
-  if (!(e.tableData || e.blobs)) {
+  if (!e.hadDumper) {
     if (isDataEntry(e)) schema = false;
     else data = false;
   }
@@ -225,60 +226,33 @@ BuiltToc buildToc(DumpPlan& plan, const DumpOptions& o, const ObjectStore& store
   h.serverVersion = plan.serverVersion;
   h.dumpVersion = std::string(kPgDumpVersion);
 
-  // First pass: which entries pg_dump writes (and so which dumpIds archive
-  // dependencies may name).
+  // Which entries pg_dump writes (and so which dumpIds archive dependencies
+  // may name); the others are dropped in place.
   Section current = Section::PreData;
   std::vector<bool> inToc(static_cast<size_t>(store.lastDumpId()) + 1, false);
-  std::vector<bool> kept(plan.entries.size(), false);
-  size_t keptCount = 0;
+  size_t kept = 0;
   for (size_t i = 0; i < plan.entries.size(); i++) {
-    const EntrySpec& e = plan.entries[i];
+    TocEntry& e = plan.entries[i];
     if (e.section != Section::None) current = e.section;
     if (!required(e, current, o)) continue;
     if (static_cast<size_t>(e.dumpId) >= inToc.size()) inToc.resize(static_cast<size_t>(e.dumpId) + 1, false);
     inToc[static_cast<size_t>(e.dumpId)] = true;
-    kept[i] = true;
-    keptCount++;
-  }
-  out.toc.entries.reserve(keptCount);
-  out.specs.reserve(keptCount);
-  // Second pass: each spec is consumed as its entry is made (its texts move
-  // into the TOC), so specs and entries are never all held at once. Only the
-  // specs that produce data are kept, for their producers, tag and schema.
-  for (size_t i = 0; !plan.entries.empty(); i++) {
-    EntrySpec e = std::move(plan.entries.front());
-    plan.entries.pop_front();
-    if (!kept[i]) continue;
-    TocEntry t;
-    t.dumpId = e.dumpId;
-    t.hadDumper = static_cast<bool>(e.tableData) || static_cast<bool>(e.blobs);
-    t.tableoid = std::to_string(e.catId.tableoid);
-    t.oid = std::to_string(e.catId.oid);
-    t.tag = e.tag;
-    t.desc = std::move(e.desc);
-    t.section = e.section;
-    t.defn = std::move(e.defn);
-    t.dropStmt = std::move(e.dropStmt);
-    t.copyStmt = std::move(e.copyStmt);
-    t.namespace_ = e.namespace_;
-    t.tablespace = std::move(e.tablespace);
-    t.tableam = std::move(e.tableam);
-    t.owner = std::move(e.owner);
-    if (!e.deps.empty()) {
-      t.dependencies.reserve(e.deps.size());
-      for (DumpId d : e.deps) t.dependencies.push_back(std::to_string(d));
-    } else if (o.format != ArchiveKind::Plain) {
-      archiveDependencies(store.byDumpId(e.dumpId), inToc, store, t.dependencies, 0);
+    if (kept != i) {
+      plan.entries[kept] = std::move(e);
+      plan.specs[kept] = plan.specs[i];
     }
-    out.toc.entries.push_back(std::move(t));
-    if (e.tableData || e.blobs) {
-      out.producers.push_back(std::move(e));
-      out.specs.push_back(&out.producers.back());
-    } else {
-      out.specs.push_back(nullptr);
-    }
+    kept++;
   }
-  plan.entries = {};
+  plan.entries.erase(plan.entries.begin() + static_cast<std::ptrdiff_t>(kept), plan.entries.end());
+  plan.specs.resize(kept);
+  // Entries the emitters gave no dependencies get those of their object.
+  if (o.format != ArchiveKind::Plain)
+    for (TocEntry& e : plan.entries)
+      if (e.dependencies.empty()) archiveDependencies(store.byDumpId(e.dumpId), inToc, store, e.dependencies, 0);
+  out.toc.entries = std::move(plan.entries);
+  out.specs = std::move(plan.specs);
+  out.producers = std::move(plan.producers);
+  plan = {};
   return out;
 }
 

@@ -18,7 +18,7 @@ struct BuiltToc {
   std::vector<const EntrySpec*> specs;  // parallel to toc.entries; nullptr for entries without data
   std::deque<EntrySpec> producers;      // the specs of the entries with data
 };
-// Consumes `plan.entries`: their texts move into the TOC entries.
+// Consumes `plan`: its entries become the TOC (those pg_dump would write).
 BuiltToc buildToc(DumpPlan& plan, const DumpOptions& options, const ObjectStore& store, const std::tm& created);
 
 // `workers` opens the connections of a parallel dump (-j N > 1, custom or

@@ -84,7 +84,7 @@ TEST(DumpKindsAFunc, WritesEveryAttributeInPgDumpOrder) {
   FuncInfo* raw = f.store.add(std::move(fn));
   ASSERT_TRUE(dumpFunc(f.ctx, *raw).ok());
   ASSERT_EQ(f.ctx.entries.size(), 1u);
-  const EntrySpec& e = f.ctx.entries[0];
+  const TocEntry& e = f.ctx.entries[0];
   EXPECT_EQ(e.tag, "f ü(integer, text, integer[])");
   EXPECT_EQ(e.desc, "FUNCTION");
   EXPECT_EQ(*e.defn,

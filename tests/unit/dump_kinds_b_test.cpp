@@ -73,7 +73,7 @@ TEST(DumpKindsBOperator, InfixOperatorAsPgDump15WritesIt) {
   eq->join = "eqjoinsel(internal,oid,internal,smallint,internal)";
   ASSERT_TRUE(dumpOpr(f.ctx, *eq).ok());
   ASSERT_EQ(f.ctx.entries.size(), 1u);
-  const EntrySpec& e = f.ctx.entries[0];
+  const TocEntry& e = f.ctx.entries[0];
   EXPECT_EQ(e.desc, "OPERATOR");
   EXPECT_EQ(e.tag, "===");
   EXPECT_EQ(*e.defn,
@@ -89,7 +89,7 @@ TEST(DumpKindsBOperator, InfixOperatorAsPgDump15WritesIt) {
             "    JOIN = eqjoinsel\n"
             ");\n");
   EXPECT_EQ(*e.dropStmt, "DROP OPERATOR \"Op \"\"sch\".=== (integer, integer);\n");
-  EXPECT_TRUE(e.deps.empty());  // derived from the object's dependencies when the TOC is built
+  EXPECT_TRUE(e.dependencies.empty());  // derived from the object's dependencies when the TOC is built
 }
 
 TEST(DumpKindsBOperator, PrefixOperatorAndShellOperator) {
@@ -158,7 +158,7 @@ TEST(DumpKindsBPublication, PublishListAndPostDataSection) {
   PublicationInfo* pub = f.store.add(std::move(p));
   ASSERT_TRUE(dumpPublication(f.ctx, *pub).ok());
   ASSERT_EQ(f.ctx.entries.size(), 1u);
-  const EntrySpec& e = f.ctx.entries[0];
+  const TocEntry& e = f.ctx.entries[0];
   EXPECT_EQ(*e.defn, "CREATE PUBLICATION \"pub ü\" WITH (publish = 'insert, truncate', "
                      "publish_via_partition_root = true);\n");
   EXPECT_EQ(*e.dropStmt, "DROP PUBLICATION \"pub ü\";\n");
