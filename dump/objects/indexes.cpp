@@ -7,74 +7,133 @@
 #include "dump/side_queries.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <map>
+#include <optional>
 #include <set>
 
 namespace pgarc::dump {
 
 namespace {
 
-// The indexes of the tables `oids`, ordered by table and index name.
+// Whether the client writes an index's definition itself (the server leaves
+// indexdef NULL): an index no constraint owns, on plain columns, with no
+// predicate, options, INCLUDE columns, NULLS NOT DISTINCT, DESC / NULLS FIRST
+// or opclass options. Whether its operator classes and collations are the
+// columns' defaults is checked on the client (plainIndexColumns), which knows
+// the columns' types and collations from getTableAttrs.
+constexpr const char* kWritesIndexDef =
+    "coalesce(c.oid IS NULL AND i.indexprs IS NULL AND i.indpred IS NULL AND t.relkind = 'i' "
+    "AND t.reloptions IS NULL AND i.indnatts = i.indnkeyatts AND NOT i.indnullsnotdistinct "
+    "AND 0 = ALL (i.indoption::pg_catalog.int2[]) AND am.amname IS NOT NULL AND NOT ia.anyopts, false)";
+// Whether the client writes a constraint's definition: PRIMARY KEY and UNIQUE
+// without INCLUDE columns.
+constexpr const char* kWritesConstraintDef =
+    "coalesce(c.contype IN ('p', 'u') AND i.indnatts = pg_catalog.cardinality(c.conkey), false)";
+
+// The indexes of the tables `oids` (ascending), ordered by table and index
+// name; rows of invalid indexes come too (getIndexes keeps those of
+// partitioned tables, as pg_dump's query does).
 //
-// The definition is read only for indexes that no constraint owns
-// (dumpConstraint builds the others). pg_get_indexdef is the query's main
-// cost: it builds the table's relcache entry, 50-100 us a table. The
-// definition of a plain index (key columns only, default operator classes and
-// collations, default order, no options, expressions, predicate or INCLUDE
-// columns) is put together here from the catalog instead, exactly as
-// pg_get_indexdef writes it: "CREATE [UNIQUE ]INDEX name ON schema.table
-// USING am (col, ...)", names quoted by the server's quote_ident. Any other
-// index still goes through pg_get_indexdef.
+// pg_get_indexdef and pg_get_constraintdef were this query's main cost, and
+// so were the joins that put a plain index's definition together in SQL
+// (~20 us an index). The definitions of plain indexes and of PRIMARY KEY /
+// UNIQUE constraints are now written by the client from the catalog columns
+// returned here and the column names read by getTableAttrs, exactly as
+// ruleutils writes them; every other shape still comes from the server.
 std::string indexQuery(const std::vector<uint32_t>& oids) {
-  return "SELECT t.tableoid, t.oid, i.indrelid, t.relname AS indexname, "
-         "CASE WHEN c.oid IS NOT NULL THEN NULL "
-         "WHEN i.indexprs IS NULL AND i.indpred IS NULL AND t.relkind = 'i' AND t.reloptions IS NULL "
-         "AND i.indnatts = i.indnkeyatts AND NOT i.indnullsnotdistinct AND plain.simple "
-         "THEN 'CREATE ' || CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || "
-         "pg_catalog.quote_ident(t.relname) || ' ON ' || pg_catalog.quote_ident(tn.nspname) || '.' || "
-         "pg_catalog.quote_ident(t2.relname) || ' USING ' || pg_catalog.quote_ident(am.amname) || "
-         "' (' || plain.cols || ')' "
-         "ELSE pg_catalog.pg_get_indexdef(i.indexrelid) END AS indexdef, i.indkey, "
-         "i.indisclustered, "
+  const auto [lo, hi] = std::minmax_element(oids.begin(), oids.end());
+  return std::string("SELECT t.tableoid, t.oid, i.indrelid, t.relname AS indexname, "
+                     "CASE WHEN c.oid IS NOT NULL OR ") + kWritesIndexDef +
+         " THEN NULL ELSE pg_catalog.pg_get_indexdef(i.indexrelid) END AS indexdef, "
+         "i.indkey, i.indisclustered, "
          "c.contype, c.conname, c.condeferrable, c.condeferred, c.tableoid AS contableoid, c.oid AS conoid, "
-         "pg_catalog.pg_get_constraintdef(c.oid, false) AS condef, "
-         "(SELECT spcname FROM pg_catalog.pg_tablespace s WHERE s.oid = t.reltablespace) AS tablespace, "
-         "t.reloptions AS indreloptions, i.indisreplident, inh.inhparent AS parentidx, "
-         "i.indnkeyatts AS indnkeyatts, i.indnatts AS indnatts, "
-         "(SELECT pg_catalog.array_agg(attnum ORDER BY attnum) FROM pg_catalog.pg_attribute "
-         "WHERE attrelid = i.indexrelid AND attstattarget >= 0) AS indstatcols, "
-         "(SELECT pg_catalog.array_agg(attstattarget ORDER BY attnum) FROM pg_catalog.pg_attribute "
-         "WHERE attrelid = i.indexrelid AND attstattarget >= 0) AS indstatvals, "
-         "i.indnullsnotdistinct "
-         "FROM unnest(" + oidArrayLiteral(oids) + ") AS src(tbloid) "
-         "JOIN pg_catalog.pg_index i ON (src.tbloid = i.indrelid) "
+         "CASE WHEN " + kWritesConstraintDef + " THEN NULL ELSE pg_catalog.pg_get_constraintdef(c.oid, false) END "
+         "AS condef, s.spcname AS tablespace, t.reloptions AS indreloptions, i.indisreplident, "
+         "inh.inhparent AS parentidx, i.indnkeyatts AS indnkeyatts, i.indnatts AS indnatts, "
+         "ia.statcols AS indstatcols, ia.statvals AS indstatvals, i.indnullsnotdistinct, "
+         "i.indisvalid, i.indisunique, am.amname, i.indclass, i.indcollation, c.conkey, c.convalidated, " + kWritesIndexDef + ", " +
+         kWritesConstraintDef + " "
+         "FROM pg_catalog.pg_index i "
          "JOIN pg_catalog.pg_class t ON (t.oid = i.indexrelid) "
-         "JOIN pg_catalog.pg_class t2 ON (t2.oid = i.indrelid) "
-         "LEFT JOIN pg_catalog.pg_namespace tn ON (tn.oid = t2.relnamespace) "
          "LEFT JOIN pg_catalog.pg_am am ON (am.oid = t.relam) "
+         "LEFT JOIN pg_catalog.pg_tablespace s ON (s.oid = t.reltablespace) "
          "LEFT JOIN pg_catalog.pg_constraint c ON (i.indrelid = c.conrelid AND i.indexrelid = c.conindid "
-         "AND c.contype IN ('p','u','x')) "
-         "LEFT JOIN pg_catalog.pg_inherits inh ON (inh.inhrelid = indexrelid) "
-         // Per key column of an index no constraint owns: its name, and
-         // whether pg_get_indexdef would add nothing to it: the operator class
-         // is a default one declared for the column's type (not a domain),
-         // the collation is the column's, no DESC / NULLS FIRST, no options.
-         "LEFT JOIN LATERAL (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY k.n) "
-         "AS cols, pg_catalog.bool_and(o.opcdefault AND o.opcintype = a.atttypid AND ty.typtype <> 'd' "
-         "AND (k.coll = 0 OR k.coll = a.attcollation) AND k.opt = 0 AND ia.attoptions IS NULL) AS simple "
-         "FROM unnest(i.indkey::pg_catalog.int2[], i.indclass::pg_catalog.oid[], "
-         "i.indcollation::pg_catalog.oid[], i.indoption::pg_catalog.int2[]) WITH ORDINALITY AS k(attnum, opc, coll, "
-         "opt, n) "
-         "JOIN pg_catalog.pg_attribute a ON (a.attrelid = i.indrelid AND a.attnum = k.attnum) "
-         "JOIN pg_catalog.pg_opclass o ON (o.oid = k.opc) "
-         "JOIN pg_catalog.pg_type ty ON (ty.oid = a.atttypid) "
-         "JOIN pg_catalog.pg_attribute ia ON (ia.attrelid = i.indexrelid AND ia.attnum = k.n) "
-         "WHERE c.oid IS NULL) AS plain ON true "
-         "WHERE (i.indisvalid OR t2.relkind = 'p') AND i.indisready "
+         "AND c.contype IN ('p', 'u', 'x')) "
+         "LEFT JOIN pg_catalog.pg_inherits inh ON (inh.inhrelid = i.indexrelid) "
+         // Statistics targets (dumpIndex writes them only for indexes no
+         // constraint owns) and whether a column has opclass options.
+         "LEFT JOIN LATERAL (SELECT pg_catalog.array_agg(a.attnum ORDER BY a.attnum) "
+         "FILTER (WHERE a.attstattarget >= 0) AS statcols, "
+         "pg_catalog.array_agg(a.attstattarget ORDER BY a.attnum) FILTER (WHERE a.attstattarget >= 0) AS statvals, "
+         "pg_catalog.bool_or(a.attoptions IS NOT NULL) AS anyopts "
+         "FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indexrelid AND c.oid IS NULL) ia ON true "
+         // The range lets the planner read pg_index through its indrelid index.
+         "WHERE i.indrelid BETWEEN " + std::to_string(oids.empty() ? 0 : *lo) + " AND " +
+         std::to_string(oids.empty() ? 0 : *hi) + " AND i.indrelid = ANY (" + oidArrayLiteral(oids) +
+         ") AND i.indisready "
          "ORDER BY i.indrelid, indexname";
 }
 
 // Tables whose indexes getIndexes reads.
 bool readsIndexes(const TableInfo& t) { return t.hasindex && t.interesting; }
+
+// The numbers of an int2vector / oidvector ("1 2") or of a one-dimensional
+// array of non-negative numbers ("{1,2}").
+std::vector<uint32_t> numbersIn(std::string_view text) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] < '0' || text[i] > '9') {
+      i++;
+      continue;
+    }
+    uint32_t v = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') v = v * 10 + static_cast<uint32_t>(text[i++] - '0');
+    out.push_back(v);
+  }
+  return out;
+}
+
+// "a, b": the columns `attnums` of `t` as ruleutils lists them (quote_ident
+// of each name); nullopt when one is not a known column.
+std::optional<std::string> columnList(const TableInfo& t, const std::vector<uint32_t>& attnums, const Quoter& q) {
+  std::string out;
+  for (uint32_t n : attnums) {
+    if (n == 0 || n > t.attrs.size() || t.attrs[n - 1].isdropped) return std::nullopt;
+    if (!out.empty()) out += ", ";
+    out += q.id(t.attrs[n - 1].name);
+  }
+  return out;
+}
+
+// The key columns of a plain index when pg_get_indexdef would print nothing
+// but their names: each column's operator class is the default one for the
+// column's type (get_opclass_name), its collation none or the column's.
+std::optional<std::string> plainIndexColumns(const TableInfo& t, const std::vector<uint32_t>& keys,
+                                             const std::vector<uint32_t>& opclasses,
+                                             const std::vector<uint32_t>& collations,
+                                             const std::map<uint32_t, uint32_t>& defaultOpclassType,
+                                             const Quoter& q) {
+  if (keys.empty() || opclasses.size() != keys.size() || collations.size() != keys.size()) return std::nullopt;
+  for (size_t k = 0; k < keys.size(); k++) {
+    if (keys[k] == 0 || keys[k] > t.attrs.size()) return std::nullopt;
+    const AttributeInfo& col = t.attrs[keys[k] - 1];
+    auto opc = defaultOpclassType.find(opclasses[k]);
+    if (opc == defaultOpclassType.end() || opc->second != col.typid) return std::nullopt;
+    if (collations[k] != 0 && collations[k] != col.collid) return std::nullopt;
+  }
+  return columnList(t, keys, q);
+}
+
+// Definitions the client could not write, from the server.
+Status readServerDefinitions(Connection& conn, const std::string& function, const std::vector<uint32_t>& oids,
+                             const std::function<void(size_t, std::string)>& take) {
+  if (oids.empty()) return {};
+  PGARC_ASSIGN(QueryResult r, conn.query("SELECT " + function + " FROM unnest(" + oidArrayLiteral(oids) +
+                                         ") WITH ORDINALITY AS x(oid, n) ORDER BY x.n"));
+  for (int i = 0; i < r.rows() && static_cast<size_t>(i) < oids.size(); i++) take(static_cast<size_t>(i), r.str(i, 0));
+  return {};
+}
 
 }  // namespace
 
@@ -108,15 +167,31 @@ Status getIndexes(CatalogContext& ctx) {
     int row;
   };
   std::vector<RowRef> rows;
+  bool anyPlain = false;
   for (const QueryResult& r : results)
     for (int i = 0; i < r.rows(); i++)
-      if (uint32_t table = r.oid(i, 2); wanted.count(table)) rows.push_back({table, &r, i});
+      if (uint32_t table = r.oid(i, 2); wanted.count(table)) {
+        rows.push_back({table, &r, i});
+        anyPlain = anyPlain || r.boolean(i, 30);
+      }
   std::stable_sort(rows.begin(), rows.end(), [](const RowRef& a, const RowRef& b) { return a.table < b.table; });
+  // Input type of each default operator class, for plainIndexColumns.
+  std::map<uint32_t, uint32_t> defaultOpclassType;
+  if (anyPlain) {
+    PGARC_ASSIGN(QueryResult opc,
+                 ctx.conn.query("SELECT oid, opcintype FROM pg_catalog.pg_opclass WHERE opcdefault"));
+    for (int i = 0; i < opc.rows(); i++) defaultOpclassType[opc.oid(i, 0)] = opc.oid(i, 1);
+  }
+  const Quoter q(ctx.options.quoteAllIdentifiers);
+  std::vector<IndxInfo*> serverIndexDefs;
+  std::vector<ConstraintInfo*> serverConstraintDefs;
   for (const RowRef& ref : rows) {
     const QueryResult& r = *ref.result;
     const int i = ref.row;
     TableInfo* t = ctx.store.findTable(ref.table);
     if (!t) continue;
+    // pg_dump reads valid indexes, and the invalid ones of partitioned tables.
+    if (!r.boolean(i, 23) && t->relkind != 'p') continue;
     auto idx = std::make_unique<IndxInfo>();
     idx->catId = {r.oid(i, 0), r.oid(i, 1)};
     idx->name = r.str(i, 3);
@@ -134,7 +209,17 @@ Status getIndexes(CatalogContext& ctx) {
     idx->indstatvals = r.str(i, 21);
     idx->indnullsnotdistinct = r.boolean(i, 22);
     idx->dump = t->dump;
+    const std::vector<uint32_t> keys = numbersIn(r.get(i, 5));
+    if (r.boolean(i, 30)) {
+      // CREATE [UNIQUE ]INDEX name ON schema.table USING am (columns)
+      if (auto cols = plainIndexColumns(*t, keys, numbersIn(r.get(i, 26)), numbersIn(r.get(i, 27)),
+                                        defaultOpclassType, q))
+        idx->indexdef = std::string("CREATE ") + (r.boolean(i, 24) ? "UNIQUE " : "") + "INDEX " + q.id(idx->name) +
+                        " ON " + q.id(t->ns ? t->ns->name : "") + "." + q.id(t->name) + " USING " +
+                        q.id(r.str(i, 25)) + " (" + *cols + ")";
+    }
     IndxInfo* raw = ctx.store.add(std::move(idx));
+    if (r.boolean(i, 30) && raw->indexdef.empty()) serverIndexDefs.push_back(raw);
     t->indexes.push_back(raw);
     char contype = r.ch(i, 7);
     if (contype == 'p' || contype == 'u' || contype == 'x') {
@@ -151,10 +236,31 @@ Status getIndexes(CatalogContext& ctx) {
       con->conislocal = true;
       con->separate = true;
       con->dump = t->dump;
+      const bool clientDef = r.boolean(i, 31);
+      if (clientDef) {
+        // pg_get_constraintdef: PRIMARY KEY / UNIQUE [NULLS NOT DISTINCT] (columns) [DEFERRABLE]
+        // [INITIALLY DEFERRED] [NOT VALID]
+        if (auto cols = columnList(*t, numbersIn(r.get(i, 28)), q))
+          con->condef = std::string(contype == 'p' ? "PRIMARY KEY " : "UNIQUE ") +
+                        (contype == 'u' && raw->indnullsnotdistinct ? "NULLS NOT DISTINCT " : "") + "(" + *cols +
+                        ")" + (con->condeferrable ? " DEFERRABLE" : "") +
+                        (con->condeferred ? " INITIALLY DEFERRED" : "") + (r.boolean(i, 29) ? "" : " NOT VALID");
+      }
       ConstraintInfo* c = ctx.store.add(std::move(con));
       raw->indexconstraint = static_cast<uint32_t>(c->dumpId);
+      if (clientDef && c->condef.empty()) serverConstraintDefs.push_back(c);
     }
   }
+  // The shapes the client turned down after all (a non-default operator
+  // class or collation, a column it does not know).
+  std::vector<uint32_t> oids;
+  for (const IndxInfo* idx : serverIndexDefs) oids.push_back(idx->catId.oid);
+  PGARC_TRY(readServerDefinitions(ctx.conn, "pg_catalog.pg_get_indexdef(x.oid)", oids,
+                                  [&](size_t k, std::string def) { serverIndexDefs[k]->indexdef = std::move(def); }));
+  oids.clear();
+  for (const ConstraintInfo* c : serverConstraintDefs) oids.push_back(c->catId.oid);
+  PGARC_TRY(readServerDefinitions(ctx.conn, "pg_catalog.pg_get_constraintdef(x.oid, false)", oids,
+                                  [&](size_t k, std::string def) { serverConstraintDefs[k]->condef = std::move(def); }));
   return {};
 }
 

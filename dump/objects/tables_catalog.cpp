@@ -48,7 +48,8 @@ std::string attributesQuery(const std::vector<uint32_t>& oids) {
          "a.attgenerated, "
          "(SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
          "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
-         "WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation) AS collname "
+         "WHERE co.oid = a.attcollation AND a.attcollation <> t.typcollation) AS collname, "
+         "a.atttypid, a.attcollation AS attcollid "
          "FROM unnest('" + oidArray(oids) + "'::pg_catalog.oid[]) AS src(tbloid) "
          "JOIN pg_catalog.pg_attribute a ON (src.tbloid = a.attrelid) "
          "LEFT JOIN pg_catalog.pg_type t ON (a.atttypid = t.oid) "
@@ -288,6 +289,8 @@ Status getTableAttrs(CatalogContext& ctx) {
       a.missingval = r.str(i, 17);
       a.generated = r.ch(i, 18);
       a.collation = r.str(i, 19);
+      a.typid = r.oid(i, 20);
+      a.collid = r.oid(i, 21);
       t->attrs.push_back(std::move(a));
       t->attrdefs.push_back(nullptr);
     }

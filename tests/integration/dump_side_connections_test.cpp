@@ -7,6 +7,7 @@
 //   - the archive equals stock pg_dump's (restore script and listing);
 //   - it is the same with PGARC_SIDE_CONNECTIONS=0 (everything on the main
 //     connection) as with the side connections;
+//   - the same with --quote-all-identifiers;
 //   - when the server refuses the side connections (a role limited to one
 //     connection), the dump still succeeds and equals stock pg_dump's.
 #include <gtest/gtest.h>
@@ -64,6 +65,16 @@ CREATE MATERIALIZED VIEW other.mv AS SELECT id, n FROM other."T 3";
 CREATE INDEX mv_n ON other.mv (n);
 COMMENT ON INDEX other.multi IS 'an index';
 COMMENT ON TABLE "Many Tables"."T 2" IS 'a table';
+CREATE TABLE other.keys (a int, gone int, b text COLLATE "C", "Order" int, "select" int, t tsvector);
+ALTER TABLE other.keys DROP COLUMN gone;
+ALTER TABLE other.keys ADD CONSTRAINT keys_pk PRIMARY KEY ("Order", a) DEFERRABLE;
+ALTER TABLE other.keys ADD CONSTRAINT keys_nnd UNIQUE NULLS NOT DISTINCT (b, "select") DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE other.keys ADD CONSTRAINT keys_incl UNIQUE ("select") INCLUDE (b);
+CREATE INDEX keys_b ON other.keys (b);
+CREATE INDEX keys_b_default ON other.keys (b COLLATE "default");
+CREATE INDEX keys_explicit_ops ON other.keys ("Order" int4_ops, "select");
+CREATE INDEX keys_siglen ON other.keys USING gist (t tsvector_ops (siglen = 100));
+ALTER TABLE other.keys RENAME COLUMN a TO "A renamed";
 CREATE ROLE one_connection LOGIN CONNECTION LIMIT 1 IN ROLE pg_read_all_data;
 )SQL";
 
@@ -89,7 +100,7 @@ class DumpSideConnections : public ::testing::Test {
   // Runs a dumper writing a custom archive of `many` to `path`; `env` are
   // NAME=VALUE settings for it, `user` the role it connects as.
   static CommandResult dump(bool stock, const std::string& path, const std::vector<std::string>& env = {},
-                            const std::string& user = "postgres") {
+                            const std::string& user = "postgres", const std::vector<std::string>& options = {}) {
     std::vector<std::string> argv = {"/usr/bin/env"};
     argv.insert(argv.end(), env.begin(), env.end());
     if (stock) {
@@ -101,6 +112,7 @@ class DumpSideConnections : public ::testing::Test {
     for (const std::string& a : {std::string("-h"), server_->socketDir(), std::string("-p"),
                                  std::to_string(server_->port()), std::string("-U"), user})
       argv.push_back(a);
+    argv.insert(argv.end(), options.begin(), options.end());
     for (const char* a : {"-s", "-Fc", "-f"}) argv.push_back(a);
     argv.push_back(path);
     argv.push_back("many");
@@ -136,10 +148,35 @@ TEST_F(DumpSideConnections, EqualsStockWithAndWithoutSideConnections) {
   const std::string script = restoreScript(s);
   EXPECT_NE(script.find("CREATE INDEX lowered ON other.\"T 1\" USING btree (lower(\"Label\"));"), std::string::npos);
   EXPECT_NE(script.find("CREATE INDEX \"n idx 7\" ON other.\"T 7\" USING btree (n);"), std::string::npos);
+  // Written by pgarc itself (a renamed key column, a keyword, the column's own collation) ...
+  EXPECT_NE(script.find("ADD CONSTRAINT keys_pk PRIMARY KEY (\"Order\", \"A renamed\") DEFERRABLE;"),
+            std::string::npos);
+  EXPECT_NE(script.find("ADD CONSTRAINT keys_nnd UNIQUE NULLS NOT DISTINCT (b, \"select\") DEFERRABLE INITIALLY "
+                        "DEFERRED;"),
+            std::string::npos);
+  EXPECT_NE(script.find("CREATE INDEX keys_b ON other.keys USING btree (b);"), std::string::npos);
+  // ... and by the server (INCLUDE, a collation other than the column's, opclass options).
+  EXPECT_NE(script.find("ADD CONSTRAINT keys_incl UNIQUE (\"select\") INCLUDE (b);"), std::string::npos);
+  EXPECT_NE(script.find("CREATE INDEX keys_b_default ON other.keys USING btree (b COLLATE \"default\");"),
+            std::string::npos);
+  EXPECT_NE(script.find("USING gist (t tsvector_ops (siglen='100'));"), std::string::npos);
   EXPECT_EQ(script, restoreScript(sides));
   EXPECT_EQ(script, restoreScript(single));
   EXPECT_EQ(listing(s), listing(sides));
   EXPECT_EQ(listing(s), listing(single));
+}
+
+TEST_F(DumpSideConnections, EqualsStockQuotingAllIdentifiers) {
+  const std::string s = dir_ + "/quoted_stock.dump", o = dir_ + "/quoted_ours.dump";
+  auto r = dump(true, s, {}, "postgres", {"--quote-all-identifiers"});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  r = dump(false, o, {}, "postgres", {"--quote-all-identifiers"});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  const std::string script = restoreScript(s);
+  EXPECT_NE(script.find("CREATE INDEX \"keys_b\" ON \"other\".\"keys\" USING \"btree\" (\"b\");"),
+            std::string::npos);
+  EXPECT_EQ(script, restoreScript(o));
+  EXPECT_EQ(listing(s), listing(o));
 }
 
 TEST_F(DumpSideConnections, FallsBackWhenTheServerRefusesSideConnections) {
