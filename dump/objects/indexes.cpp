@@ -55,7 +55,10 @@ std::string indexQuery(const std::vector<uint32_t>& oids) {
          "i.indisvalid, i.indisunique, am.amname, i.indclass, i.indcollation, c.conkey, c.convalidated, " + kWritesIndexDef + ", " +
          kWritesConstraintDef + " "
          "FROM pg_catalog.pg_index i "
-         "JOIN pg_catalog.pg_class t ON (t.oid = i.indexrelid) "
+         // A probe of pg_class's oid index per index (the planner hashed
+         // all of pg_class for each piece).
+         "JOIN LATERAL (SELECT t.tableoid, t.oid, t.relname, t.relkind, t.reloptions, t.relam, t.reltablespace "
+         "FROM pg_catalog.pg_class t WHERE t.oid = i.indexrelid OFFSET 0) t ON true "
          "LEFT JOIN pg_catalog.pg_am am ON (am.oid = t.relam) "
          "LEFT JOIN pg_catalog.pg_tablespace s ON (s.oid = t.reltablespace) "
          "LEFT JOIN pg_catalog.pg_constraint c ON (i.indrelid = c.conrelid AND i.indexrelid = c.conindid "
