@@ -183,13 +183,15 @@ Status collectComments(Connection& conn, SideQueries* side, ObjectStore& store, 
 // changed grant on a pg_catalog column too). Any column with an ACL or an
 // initial-privileges entry, even a dropped one, gives its table an ACL
 // component; the dropped ones are not dumped.
-Status getColumnAcls(Connection& conn, ObjectStore& store) {
-  PGARC_ASSIGN(QueryResult r,
-               conn.query("SELECT a.attrelid, a.attname, a.attisdropped, a.attacl, pip.privtype, pip.initprivs "
-                          "FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_init_privs pip ON "
-                          "(a.attrelid = pip.objoid AND pip.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass "
-                          "AND a.attnum = pip.objsubid) "
-                          "WHERE a.attacl IS NOT NULL OR pip.initprivs IS NOT NULL ORDER BY a.attrelid, a.attnum"));
+const char* const kColumnAclsQuery =
+    "SELECT a.attrelid, a.attname, a.attisdropped, a.attacl, pip.privtype, pip.initprivs "
+    "FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_init_privs pip ON "
+    "(a.attrelid = pip.objoid AND pip.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+    "AND a.attnum = pip.objsubid) "
+    "WHERE a.attacl IS NOT NULL OR pip.initprivs IS NOT NULL ORDER BY a.attrelid, a.attnum";
+
+Status getColumnAcls(Connection& conn, SideQueries* side, ObjectStore& store) {
+  PGARC_ASSIGN(QueryResult r, catalogQuery(conn, side, kColumnAclsQuery));
   for (int i = 0; i < r.rows(); i++) {
     TableInfo* t = store.findTable(r.oid(i, 0));
     if (!t) continue;
@@ -207,9 +209,17 @@ Status getColumnAcls(Connection& conn, ObjectStore& store) {
   return {};
 }
 
+}  // namespace
+
+void prefetchLateCatalogReads(SideQueries& side, const DumpOptions& o) {
+  if (!o.noPrivileges) side.prefetch(kColumnAclsQuery);
+}
+
+namespace {
+
 // pg_init_privs for objects (sub-id 0): the base their ACLs are compared with.
-Status getAdditionalAcls(Connection& conn, ObjectStore& store) {
-  PGARC_TRY(getColumnAcls(conn, store));
+Status getAdditionalAcls(Connection& conn, SideQueries* side, ObjectStore& store) {
+  PGARC_TRY(getColumnAcls(conn, side, store));
   PGARC_ASSIGN(QueryResult r, conn.query("SELECT objoid, classoid, objsubid, privtype, initprivs "
                                          "FROM pg_catalog.pg_init_privs pip ORDER BY objoid, classoid, objsubid"));
   for (int i = 0; i < r.rows(); i++) {
@@ -375,7 +385,7 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
   if (info) info("reading dependency data");
   PGARC_TRY(getDependencies(conn, side, store));
 
-  if (!o.noPrivileges) PGARC_TRY(getAdditionalAcls(conn, store));
+  if (!o.noPrivileges) PGARC_TRY(getAdditionalAcls(conn, side, store));
 
   EmitContext ectx(o, store, quote, &conn);
   ectx.serverVersion = serverVersion;

@@ -26,4 +26,9 @@ using InfoLog = std::function<void(const std::string&)>;
 Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& options, const Quoter& quote, ObjectStore& store,
                                const InfoLog& info, SideQueries* side = nullptr);
 
+// Reads for the end of the catalog pass that need nothing from it (column
+// privileges), queued on `side` behind the per-table reads: getTables calls
+// it once the tables are locked.
+void prefetchLateCatalogReads(SideQueries& side, const DumpOptions& options);
+
 }  // namespace pgarc::dump

@@ -6,6 +6,7 @@
 
 
 #include "dump/acl.hpp"
+#include "dump/catalog.hpp"
 #include "dump/objects/kinds.hpp"
 #include "dump/pg_dump_version.hpp"
 #include "dump/objects/kinds_a_common.hpp"
@@ -193,6 +194,7 @@ Status getTables(CatalogContext& ctx) {
   }
   queueAttributeReads(ctx);
   queueIndexReads(ctx, toLock);
+  if (ctx.side) prefetchLateCatalogReads(*ctx.side, ctx.options);
   return {};
 }
 
