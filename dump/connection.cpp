@@ -2,9 +2,12 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <unistd.h>
+
+#include <vector>
 
 namespace pgarc::dump {
 
@@ -156,16 +159,32 @@ Status Connection::exec(const std::string& sql) {
   return {};
 }
 
-Status Connection::copyOut(const std::string& sql, const std::function<Status(std::string_view)>& row) {
-  {
-    PGresult* r = PQexec(conn_, sql.c_str());
-    QueryResult res(r);
-    if (!r || PQresultStatus(r) != PGRES_COPY_OUT) {
-      Error e = lastError("COPY failed");
-      e.message += "; command was: " + sql;
-      return e;
-    }
+Status Connection::startCopy(const std::string& sql) {
+  PGresult* r = PQexec(conn_, sql.c_str());
+  QueryResult res(r);
+  if (!r || PQresultStatus(r) != PGRES_COPY_OUT) {
+    Error e = lastError("COPY failed");
+    e.message += "; command was: " + sql;
+    return e;
   }
+  return {};
+}
+
+Status Connection::endCopy(const std::string& sql) {
+  PGresult* r = PQgetResult(conn_);
+  QueryResult res(r);
+  bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+  while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+  if (!ok) {
+    Error e = lastError("PQgetResult() failed");
+    e.message += "; command was: " + sql;
+    return e;
+  }
+  return {};
+}
+
+Status Connection::copyOut(const std::string& sql, const std::function<Status(std::string_view)>& row) {
+  PGARC_TRY(startCopy(sql));
   Status failure;
   for (;;) {
     char* buf = nullptr;
@@ -183,15 +202,61 @@ Status Connection::copyOut(const std::string& sql, const std::function<Status(st
     }
     break;  // -1: done
   }
-  PGresult* r = PQgetResult(conn_);
-  QueryResult res(r);
-  bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-  while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
-  if (!ok) {
-    Error e = lastError("PQgetResult() failed");
-    e.message += "; command was: " + sql;
-    return e;
+  PGARC_TRY(endCopy(sql));
+  return failure;
+}
+
+// PQgetCopyData hands over each row in memory of its own (malloc, copy, and
+// our free, per row); PQgetlineAsync copies the rows libpq has buffered
+// straight into ours. It never blocks: when it has no whole row, one
+// PQgetCopyData call waits for the server the way libpq does (TLS-aware),
+// and its row is copied over. PQgetlineAsync returns part of a row only when
+// the room is smaller than the row, and the rest on the next call, so no row
+// is half taken when PQgetCopyData runs.
+Status Connection::copyOutInto(const std::string& sql, CopyBuffer& into) {
+  PGARC_TRY(startCopy(sql));
+  Status failure;
+  std::vector<char> discard;  // where rows go once `into` has failed
+  auto room = [&]() -> std::span<char> {
+    if (failure.ok()) return into.room();
+    if (discard.empty()) discard.resize(64 * 1024);
+    return std::span<char>(discard);
+  };
+  auto commit = [&](size_t n) {
+    if (failure.ok()) failure = into.commit(n);
+  };
+  for (;;) {
+    std::span<char> space = room();
+    const int want = static_cast<int>(std::min<size_t>(space.size(), 1 << 30));
+    int len = PQgetlineAsync(conn_, space.data(), want);
+    if (len > 0) {
+      commit(static_cast<size_t>(len));
+      continue;
+    }
+    if (len < 0) break;  // end of the COPY, or an error that PQgetResult reports
+    char* buf = nullptr;
+    len = PQgetCopyData(conn_, &buf, 0);
+    if (len > 0) {
+      std::string_view row(buf, static_cast<size_t>(len));
+      while (!row.empty()) {
+        std::span<char> to = room();
+        size_t n = std::min(to.size(), row.size());
+        std::memcpy(to.data(), row.data(), n);
+        commit(n);
+        row.remove_prefix(n);
+      }
+      PQfreemem(buf);
+      continue;
+    }
+    if (buf) PQfreemem(buf);
+    if (len == -2) {
+      Error e = lastError("PQgetCopyData() failed");
+      e.message += "; command was: " + sql;
+      return e;
+    }
+    break;  // -1: done
   }
+  PGARC_TRY(endCopy(sql));
   return failure;
 }
 

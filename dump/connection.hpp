@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,17 @@ class QueryResult {
   pg_result* res_ = nullptr;
 };
 
+// Memory that COPY data is read into directly, without a copy per row in
+// between: room() is where the next bytes go, commit(n) says n of them arrived.
+class CopyBuffer {
+ public:
+  virtual ~CopyBuffer() = default;
+  // Never empty.
+  virtual std::span<char> room() = 0;
+  // Fails once the buffer's consumer has failed (with its error).
+  virtual Status commit(size_t n) = 0;
+};
+
 struct ConnectParams {
   std::optional<std::string> dbname;   // may be a conninfo string or URI
   std::optional<std::string> host, port, username;
@@ -65,6 +77,9 @@ class Connection {
   Status exec(const std::string& sql);                  // expects PGRES_COMMAND_OK (or tuples)
   // Runs "COPY ... TO STDOUT" and hands each row (as libpq returns it) to `row`.
   Status copyOut(const std::string& sql, const std::function<Status(std::string_view)>& row);
+  // The same COPY read straight into `into`: the byte stream is the same, but
+  // rows are not kept apart (a row may be split over two commits).
+  Status copyOutInto(const std::string& sql, CopyBuffer& into);
 
   int serverVersion() const;             // e.g. 150018
   std::string serverVersionString() const;  // parameter server_version, e.g. "15.18 (Debian ...)"
@@ -80,6 +95,8 @@ class Connection {
  private:
   explicit Connection(pg_conn* c) : conn_(c) {}
   Error lastError(const std::string& what) const;
+  Status startCopy(const std::string& sql);  // sends the COPY, expects COPY OUT
+  Status endCopy(const std::string& sql);    // the COPY's result, after its rows
   pg_conn* conn_ = nullptr;
 };
 

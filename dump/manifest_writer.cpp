@@ -215,6 +215,7 @@ class ManifestedWriter : public ArchiveWriter {
   Result<std::unique_ptr<DataStream>> openTableData(int dumpId) override {
     PGARC_ASSIGN(const TocEntry* e, entry(dumpId));
     PGARC_ASSIGN(auto s, inner_->openTableData(dumpId));
+    if (observed(dumpId)) return s;  // recorded from the producer's side
     return std::unique_ptr<DataStream>(new TeeDataStream(std::move(s), *e, encoding_, rec_));
   }
   Result<std::unique_ptr<BlobStream>> openBlobs(int dumpId) override {
@@ -232,12 +233,7 @@ class ManifestedWriter : public ArchiveWriter {
   Result<std::unique_ptr<DataStream>> openPrecompressedTableData(int dumpId) override {
     PGARC_ASSIGN(const TocEntry* e, entry(dumpId));
     PGARC_ASSIGN(auto s, inner_->openPrecompressedTableData(dumpId));
-    bool observed;
-    {
-      std::lock_guard<std::mutex> g(rec_.mutex);
-      observed = rec_.observedPlain.count(dumpId) > 0;
-    }
-    if (observed) return s;  // recorded from the plain side: no need to decompress
+    if (observed(dumpId)) return s;  // recorded from the plain side: no need to decompress
     auto tee = std::make_unique<TeePrecompressedStream>(std::move(s), *e, encoding_, rec_);
     PGARC_TRY(tee->init(w_.compression.algorithm));
     return std::unique_ptr<DataStream>(std::move(tee));
@@ -249,6 +245,10 @@ class ManifestedWriter : public ArchiveWriter {
   }
 
  private:
+  bool observed(int dumpId) {
+    std::lock_guard<std::mutex> g(rec_.mutex);
+    return rec_.observedPlain.count(dumpId) > 0;
+  }
   Result<const TocEntry*> entry(int dumpId) const {
     auto it = index_.find(dumpId);
     if (it == index_.end()) return Error{"data for an entry not in the TOC", "", std::nullopt, dumpId};

@@ -65,6 +65,9 @@ class ChunkSink {
  public:
   virtual ~ChunkSink() = default;
   virtual Status write(std::string_view bytes) = 0;
+  // Set when COPY data may be read straight into the sink's memory: it then
+  // takes the bytes in pieces that need not match the rows.
+  virtual CopyBuffer* copyBuffer() { return nullptr; }
 };
 
 // Receives the large objects of the BLOBS entry.

@@ -104,8 +104,9 @@ class SinkBlobOutput : public BlobOutput {
 
 // The table's rows are read from the server on this thread while another one
 // passes them on (checks, hashes, compresses, writes).
-Status pipeTableData(const EntrySpec& spec, ChunkSink& downstream, const PipelineOptions& pipeline) {
-  PipelinedSink pipe(downstream, pipeline);
+Status pipeTableData(const EntrySpec& spec, ChunkSink& downstream, const PipelineOptions& pipeline,
+                     ChunkSink* observer = nullptr) {
+  PipelinedSink pipe(downstream, pipeline, observer);
   Status st = spec.tableData(pipe);
   if (!st.ok()) {
     pipe.cancel();
@@ -301,11 +302,17 @@ Status writeEntryData(ArchiveWriter& writer, const TocEntry& entry, const EntryS
                       const InfoLog& info) {
   if (spec.tableData) {
     logTableDump(info, spec);
+    // A writer that records the payload (the manifest's digests) takes it
+    // from the thread that reads the rows; the stream then only stores them.
+    PGARC_ASSIGN(std::unique_ptr<DataStream> observer, writer.observePlainPayload(entry.dumpId));
     PGARC_ASSIGN(auto stream, writer.openTableData(entry.dumpId));
     StreamChunkSink sink(*stream);
-    Status st = pipeTableData(spec, sink, pipeline);
+    std::optional<StreamChunkSink> observerSink;
+    if (observer) observerSink.emplace(*observer);
+    Status st = pipeTableData(spec, sink, pipeline, observerSink ? &*observerSink : nullptr);
     if (!st.ok()) return std::move(st).error().withDumpId(entry.dumpId);
-    return stream->close();
+    PGARC_TRY(stream->close());
+    return observer ? observer->close() : Status{};
   }
   if (spec.blobs) {
     if (info) info("saving large objects");

@@ -1,14 +1,44 @@
 #include "dump/pipelined_sink.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <system_error>
 #include <utility>
 
 namespace pgarc::dump {
 
-PipelinedSink::PipelinedSink(ChunkSink& downstream, PipelineOptions options)
-    : downstream_(downstream), options_(options) {
+void PipelinedSink::Bytes::reserve(size_t n) {
+  if (n <= capacity_) return;
+  auto bigger = std::make_unique_for_overwrite<char[]>(n);
+  if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
+  data_ = std::move(bigger);
+  capacity_ = n;
+}
+
+void PipelinedSink::Bytes::append(std::string_view s) {
+  if (s.size() > capacity_ - size_) reserve(std::max(2 * capacity_, size_ + s.size()));
+  std::memcpy(data_.get() + size_, s.data(), s.size());
+  size_ += s.size();
+}
+
+PipelinedSink::PipelinedSink(ChunkSink& downstream, PipelineOptions options, ChunkSink* observer)
+    : downstream_(downstream), observer_(observer), options_(options) {
   if (options_.queueDepth == 0) options_.queueDepth = 1;
+  if (options_.batchBytes == 0) options_.batchBytes = 1;
   current_.bytes.reserve(options_.batchBytes);
+}
+
+CopyBuffer* PipelinedSink::copyBuffer() { return options_.keepWriteBoundaries ? nullptr : this; }
+
+// A batch below batchBytes always has room: its capacity is at least that.
+std::span<char> PipelinedSink::room() { return current_.bytes.room(); }
+
+Status PipelinedSink::commit(size_t n) {
+  if (failed_.load(std::memory_order_acquire)) return consumerError();
+  if (stopped_) return makeError("write to a finished data pipeline");
+  current_.bytes.grow(n);
+  if (current_.bytes.size() < options_.batchBytes) return {};
+  return handOn();
 }
 
 PipelinedSink::~PipelinedSink() { stop(true); }
@@ -25,6 +55,11 @@ Status PipelinedSink::write(std::string_view bytes) {
   current_.bytes.append(bytes);
   if (options_.keepWriteBoundaries) current_.ends.push_back(current_.bytes.size());
   if (current_.bytes.size() < options_.batchBytes) return {};
+  return handOn();
+}
+
+Status PipelinedSink::handOn() {
+  if (observer_) PGARC_TRY(observer_->write(current_.bytes.view()));
   if (inPlace_) {
     Status st = deliver(current_);
     current_.bytes.clear();
@@ -69,10 +104,10 @@ Status PipelinedSink::pushCurrent() {
 }
 
 Status PipelinedSink::deliver(const Batch& batch) {
-  if (!options_.keepWriteBoundaries) return downstream_.write(batch.bytes);
+  if (!options_.keepWriteBoundaries) return downstream_.write(batch.bytes.view());
   size_t from = 0;
   for (size_t end : batch.ends) {
-    PGARC_TRY(downstream_.write(std::string_view(batch.bytes).substr(from, end - from)));
+    PGARC_TRY(downstream_.write(batch.bytes.view().substr(from, end - from)));
     from = end;
   }
   return {};
@@ -120,6 +155,13 @@ void PipelinedSink::stop(bool drop) {
 
 Status PipelinedSink::finish() {
   if (stopped_) return makeError("data pipeline finished twice");
+  if (observer_ && !failed_.load() && !current_.bytes.empty()) {
+    Status st = observer_->write(current_.bytes.view());
+    if (!st.ok()) {
+      stop(true);
+      return st;
+    }
+  }
   if (!consumer_.joinable()) {
     // No thread was started (all fit in one batch, or none could be had): the rest goes on here.
     stopped_ = true;

@@ -5,13 +5,17 @@
 // producer reads more. At most `queueDepth` full batches wait, so memory stays
 // bounded whatever the table size. The thread starts with the first full
 // batch; a table smaller than one batch is handed on by finish(), in place.
+// Unless write boundaries are kept, COPY data can also be read straight into
+// the batch being gathered (copyBuffer()).
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,9 +33,12 @@ struct PipelineOptions {
   bool keepWriteBoundaries = false;
 };
 
-class PipelinedSink : public ChunkSink {
+class PipelinedSink : public ChunkSink, private CopyBuffer {
  public:
-  PipelinedSink(ChunkSink& downstream, PipelineOptions options);
+  // `observer` (optional) sees each batch on the producer's thread, before the
+  // batch is handed on: work that must see every byte (hashing) is done there
+  // while the data is still in the producer's cache, not on a third thread.
+  PipelinedSink(ChunkSink& downstream, PipelineOptions options, ChunkSink* observer = nullptr);
   // Cancels when neither finish() nor cancel() was called.
   ~PipelinedSink() override;
   PipelinedSink(const PipelinedSink&) = delete;
@@ -39,6 +46,7 @@ class PipelinedSink : public ChunkSink {
 
   // Producer side. Fails once the consumer has failed (with its error).
   Status write(std::string_view bytes) override;
+  CopyBuffer* copyBuffer() override;
   // Hands on what is left, waits for the consumer; the first error of either side.
   Status finish();
   // The producer failed: batches not yet handed on are dropped, the consumer
@@ -46,10 +54,32 @@ class PipelinedSink : public ChunkSink {
   void cancel();
 
  private:
+  // Bytes without the zero-filling of std::string's resize: the room at the
+  // end is filled by the reader in place.
+  class Bytes {
+   public:
+    std::string_view view() const { return {data_.get(), size_}; }
+    size_t size() const { return size_; }
+    size_t capacity() const { return capacity_; }
+    bool empty() const { return size_ == 0; }
+    void clear() { size_ = 0; }
+    void reserve(size_t n);  // keeps the contents
+    void append(std::string_view s);
+    std::span<char> room() { return {data_.get() + size_, capacity_ - size_}; }
+    void grow(size_t n) { size_ += n; }
+
+   private:
+    std::unique_ptr<char[]> data_;
+    size_t size_ = 0;
+    size_t capacity_ = 0;
+  };
   struct Batch {
-    std::string bytes;
+    Bytes bytes;
     std::vector<size_t> ends;  // write boundaries, with keepWriteBoundaries
   };
+  std::span<char> room() override;
+  Status commit(size_t n) override;
+  Status handOn();  // the current batch is full
   void consume();
   Status deliver(const Batch& batch);
   Status pushCurrent();
@@ -57,6 +87,7 @@ class PipelinedSink : public ChunkSink {
   void stop(bool drop);
 
   ChunkSink& downstream_;
+  ChunkSink* observer_;
   PipelineOptions options_;
   Batch current_;
 

@@ -62,12 +62,13 @@ class ArchiveWriter {
   virtual Result<std::unique_ptr<DataStream>> openPrecompressedTableData(int dumpId) {
     return Error{"this archive format does not take precompressed table data", "", std::nullopt, dumpId};
   }
-  // For a producer of precompressed table data that can also pass the plain
-  // payload of `dumpId` (in order, before compressing it), so a writer that
-  // records payloads need not decompress. nullptr: nobody wants it. Call it
-  // before openPrecompressedTableData(dumpId); unlike the other methods it may
-  // be called from any thread, and the stream may be used from another thread
-  // than the writer's.
+  // For a producer of table data that can also pass the plain payload of
+  // `dumpId` itself (in order; e.g. before compressing it, or on the thread
+  // that reads it), so a writer that records payloads need not decompress it
+  // or look at it again. nullptr: nobody wants it. Call it before
+  // openPrecompressedTableData(dumpId) or openTableData(dumpId); unlike the
+  // other methods it may be called from any thread, and the stream may be
+  // used from another thread than the writer's.
   virtual Result<std::unique_ptr<DataStream>> observePlainPayload(int /*dumpId*/) {
     return std::unique_ptr<DataStream>();
   }

@@ -43,7 +43,9 @@ Status copyData(Connection& conn, const Quoter& q, const TableInfo& t, const std
   } else {
     sql = "COPY " + qrel + " " + cols + " TO stdout;";
   }
-  Status st = conn.copyOut(sql, [&](std::string_view row) { return out.write(row); });
+  CopyBuffer* direct = out.copyBuffer();
+  Status st = direct ? conn.copyOutInto(sql, *direct)
+                     : conn.copyOut(sql, [&](std::string_view row) { return out.write(row); });
   if (!st.ok()) {
     Error e = std::move(st).error();
     e.message = "Dumping the contents of table \"" + t.name + "\" failed: " + e.message;

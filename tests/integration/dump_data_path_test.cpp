@@ -1,7 +1,7 @@
 // The data path of `pgarc dump` on tables larger than one pipeline batch, so
 // that rows are read on one thread and written on another: archives stay
-// byte-identical to stock pg_dump's (gzip whatever the batching, -Z0 with one
-// chunk per row or INSERT piece), and a COPY that fails mid-table after
+// byte-identical to stock pg_dump's (gzip whatever the batching, also with
+// rows larger than a batch, -Z0 with one chunk per row or INSERT piece), and a COPY that fails mid-table after
 // megabytes were written ends with one clean error and no archive.
 #include <gtest/gtest.h>
 
@@ -24,13 +24,16 @@ class DumpDataPath : public ::testing::Test {
     ASSERT_TRUE(server_->started()) << server_->startupError();
     dir_ = makeTempDir("pgarc-data-path-");
     server_->createDatabase("data");
-    // rows: ~4 MB of COPY text, part compressible, part not; fails_late: as
+    // rows: ~4 MB of COPY text, part compressible, part not; long_rows: rows
+    // larger than a pipeline batch (read in pieces); fails_late: as
     // large, and reading row 40000 raises an error (a row security policy
     // the table's owner is held to), long after the first batches went out.
     auto r = server_->psql("data", R"SQL(
       CREATE TABLE rows (id int PRIMARY KEY, label text, noise text, n numeric);
       INSERT INTO rows SELECT g, 'label ' || (g % 97) || E'\t\\', md5(g::text) || md5((g * 7)::text), g / 7.0
         FROM generate_series(1, 50000) g;
+      CREATE TABLE long_rows (id int, body text);
+      INSERT INTO long_rows SELECT g, repeat(md5(g::text), 10000) FROM generate_series(1, 6) g;
       CREATE TABLE small (a int, b text);
       INSERT INTO small VALUES (1, 'one'), (2, NULL);
       CREATE ROLE data_owner LOGIN;
@@ -127,7 +130,7 @@ TEST_F(DumpDataPath, PlainAndDirectoryDataAreStocks) {
       EXPECT_TRUE(readFile(e.path().string()) == readFile(od + "/" + name)) << z << " " << name;
       compared++;
     }
-    EXPECT_EQ(compared, 2u) << z;  // the two tables' data files
+    EXPECT_EQ(compared, 3u) << z;  // the three tables' data files
   }
   auto [st, ot] = dumpBoth("tar", {"-Ft"});
   auto restore = [](const std::string& archive) {

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
+#include <span>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -94,6 +97,108 @@ RC_GTEST_PROP(PipelinedSinkProperty, DeliversTheBytesInOrder, (std::vector<std::
   RC_ASSERT(down.joined() == all);
   if (keep) RC_ASSERT(down.writes == nonEmpty);
   for (const auto& w : down.writes) RC_ASSERT(!w.empty());
+}
+
+// Reads `data` into the sink's copy buffer in pieces of at most `piece`
+// bytes, as the COPY reader does (a piece never exceeds the room offered).
+Status fillCopyBuffer(CopyBuffer& buffer, std::string_view data, size_t piece) {
+  while (!data.empty()) {
+    std::span<char> room = buffer.room();
+    if (room.empty()) return makeError("no room offered");
+    size_t n = std::min({room.size(), data.size(), piece});
+    std::memcpy(room.data(), data.data(), n);
+    PGARC_TRY(buffer.commit(n));
+    data.remove_prefix(n);
+  }
+  return {};
+}
+
+RC_GTEST_PROP(PipelinedSinkProperty, CopyBufferAndObserverSeeTheBytesInOrder, (std::vector<std::string> writes)) {
+  PipelineOptions o;
+  o.batchBytes = *rc::gen::inRange<size_t>(1, 64);
+  o.queueDepth = *rc::gen::inRange<size_t>(1, 4);
+  const size_t piece = *rc::gen::inRange<size_t>(1, 100);
+  RecordingSink down, observer;
+  std::string all;
+  {
+    PipelinedSink pipe(down, o, &observer);
+    CopyBuffer* buffer = pipe.copyBuffer();
+    RC_ASSERT(buffer != nullptr);
+    // Writes and reads into the buffer mixed, as a table's rows and its end marker.
+    for (size_t i = 0; i < writes.size(); i++) {
+      RC_ASSERT((i % 2 == 0 ? fillCopyBuffer(*buffer, writes[i], piece) : pipe.write(writes[i])).ok());
+      all += writes[i];
+    }
+    RC_ASSERT(pipe.finish().ok());
+  }
+  RC_ASSERT(down.joined() == all);
+  RC_ASSERT(observer.joined() == all);
+  for (const auto& w : down.writes) RC_ASSERT(!w.empty());
+}
+
+TEST(PipelinedSink, KeptWriteBoundariesOfferNoCopyBuffer) {
+  RecordingSink down;
+  PipelineOptions o;
+  o.keepWriteBoundaries = true;
+  PipelinedSink pipe(down, o);
+  EXPECT_EQ(pipe.copyBuffer(), nullptr);
+  ASSERT_TRUE(pipe.finish().ok());
+}
+
+TEST(PipelinedSink, ObserverRunsOnTheProducersThreadBeforeTheBatchIsHandedOn) {
+  // Records the thread of each write and how much downstream had by then.
+  class ThreadRecorder : public ChunkSink {
+   public:
+    explicit ThreadRecorder(RecordingSink& down) : down_(down) {}
+    Status write(std::string_view bytes) override {
+      threads.push_back(std::this_thread::get_id());
+      seen += bytes.size();
+      downstreamHad.push_back(down_.joined().size());
+      return {};
+    }
+    std::vector<std::thread::id> threads;
+    std::vector<size_t> downstreamHad;
+    size_t seen = 0;
+
+   private:
+    RecordingSink& down_;
+  };
+  RecordingSink down;
+  ThreadRecorder observer(down);
+  PipelineOptions o;
+  o.batchBytes = 100;
+  o.queueDepth = 1;
+  {
+    PipelinedSink pipe(down, o, &observer);
+    for (size_t i = 0; i < 50; i++) ASSERT_TRUE(pipe.write(row(i, 30)).ok());
+    ASSERT_TRUE(pipe.finish().ok());
+  }
+  EXPECT_EQ(observer.seen, 1500u);
+  ASSERT_FALSE(observer.threads.empty());
+  for (auto id : observer.threads) EXPECT_EQ(id, std::this_thread::get_id());
+  // Batches of four rows (120 bytes), then the 60 bytes left: the k-th is
+  // observed before downstream has more than the k batches before it (it may
+  // have fewer: they can still be queued).
+  ASSERT_EQ(observer.downstreamHad.size(), 13u);
+  for (size_t k = 0; k < observer.downstreamHad.size(); k++) EXPECT_LE(observer.downstreamHad[k], k * 120) << k;
+  EXPECT_EQ(down.joined().size(), 1500u);
+}
+
+TEST(PipelinedSink, ObserverErrorStopsThePipeline) {
+  class FailingObserver : public ChunkSink {
+   public:
+    Status write(std::string_view) override { return makeError("observer failed (test)"); }
+  };
+  RecordingSink down;
+  FailingObserver observer;
+  PipelineOptions o;
+  o.batchBytes = 10;
+  PipelinedSink pipe(down, o, &observer);
+  Status st = pipe.write("0123456789abc");
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "observer failed (test)");
+  pipe.cancel();
+  EXPECT_TRUE(down.writes.empty());  // the batch the observer refused is not handed on
 }
 
 TEST(PipelinedSink, BatchesRowsIntoLargeWrites) {
