@@ -86,6 +86,9 @@ __attribute__((target("sha,sse4.1,ssse3"))) void compressShaExtensions(uint32_t*
     for (int i = 0; i < 4; i++) {
       w[i] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * i)), byteSwap);
     }
+    // Unrolled, the four schedule words stay in registers and the round
+    // conditions fold away (rolled, GCC keeps w[] on the stack).
+#pragma GCC unroll 16
     for (int i = 0; i < 16; i++) {
       __m128i cur = w[i % 4];
       __m128i msg = _mm_add_epi32(cur, _mm_loadu_si128(reinterpret_cast<const __m128i*>(&kRoundConstants[4 * i])));
