@@ -313,7 +313,7 @@ Status loadDetails(Connection& conn, ObjectStore& store) {
     PGARC_ASSIGN(QueryResult r, conn.query("SELECT v.oid, pg_catalog.pg_get_viewdef(v.oid) FROM unnest('{" + viewOids +
                                            "}'::pg_catalog.oid[]) AS v(oid)"));
     for (int i = 0; i < r.rows(); i++)
-      if (TableInfo* t = store.findTable(r.oid(i, 0))) t->viewdef = r.str(i, 1);
+      if (TableInfo* t = store.findTable(r.oid(i, 0))) t->editRare().viewdef = r.str(i, 1);
   }
   // Sequence values: one UNION ALL query per batch of sequences.
   Quoter q;

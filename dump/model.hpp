@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace pgarc::dump {
@@ -72,6 +73,12 @@ struct CatalogId {
   uint32_t oid = 0;
   friend bool operator==(const CatalogId&, const CatalogId&) = default;
   friend auto operator<=>(const CatalogId&, const CatalogId&) = default;
+};
+
+struct CatalogIdHash {
+  size_t operator()(const CatalogId& id) const noexcept {
+    return std::hash<uint64_t>{}(uint64_t{id.tableoid} << 32 | id.oid);
+  }
 };
 
 // Which parts of an object are emitted (pg_dump's DUMP_COMPONENT_* bits).
@@ -200,19 +207,16 @@ struct IndxInfo : DumpableObject {
   TableInfo* table = nullptr;
   std::string indexdef;       // pg_get_indexdef
   std::string tablespace;
-  std::string indreloptions;
   std::string indstatcols;    // column numbers with statistics targets
   std::string indstatvals;
   int indnkeyattrs = 0;
   int indnattrs = 0;
-  std::vector<uint32_t> indkeys;
   bool indisclustered = false;
   bool indisreplident = false;
   bool indnullsnotdistinct = false;
   uint32_t parentidx = 0;      // partitioned parent index oid
   std::vector<DumpableObject*> partattaches;
   uint32_t indexconstraint = 0;  // oid of the owning constraint, 0 if none
-  uint32_t relpages = 0;
 };
 
 // ALTER INDEX parent ATTACH PARTITION child.
@@ -233,9 +237,6 @@ struct TableInfo : DumpableObject {
   char relkind = 'r';
   char relpersistence = 'p';
   char relreplident = 'd';
-  std::string reloptions;      // "a=b, c=d" inside WITH (...)
-  std::string checkoption;     // views: local / cascaded
-  std::string toast_reloptions;
   std::string tablespace;      // "" = database default
   std::string amname;          // table access method, "" for non-tables
   bool hasindex = false;
@@ -253,18 +254,33 @@ struct TableInfo : DumpableObject {
   uint32_t toast_oid = 0;
   uint32_t reltype = 0;
   uint32_t reloftype_oid = 0;
-  std::string reloftype;       // OF type name
   uint32_t foreign_server = 0;
-  std::string ftserver;        // foreign tables: server name and OPTIONS text (read by getForeignServers)
-  std::string ftoptions;
   uint32_t owning_tab = 0;     // sequence OWNED BY table oid
   int owning_col = 0;
   bool is_identity_sequence = false;
   int relpages = 0;
-  std::string partkeydef;      // pg_get_partkeydef
-  std::string partbound;       // pg_get_expr(relpartbound)
   bool unsafe_partitions = false;
-  std::string viewdef;         // pg_get_viewdef for views/matviews
+  // Texts that only some relations have, "" when absent: allocated for those
+  // (a plain table without options has none of them).
+  struct RareTexts {
+    std::string reloptions;      // "a=b, c=d" inside WITH (...)
+    std::string checkoption;     // views: local / cascaded
+    std::string toast_reloptions;
+    std::string reloftype;       // OF type name
+    std::string ftserver;        // foreign tables: server name and OPTIONS text (read by getForeignServers)
+    std::string ftoptions;
+    std::string partkeydef;      // pg_get_partkeydef
+    std::string partbound;       // pg_get_expr(relpartbound)
+    std::string viewdef;         // pg_get_viewdef for views/matviews
+  };
+  const RareTexts& rare() const {
+    static const RareTexts kNone;
+    return rare_ ? *rare_ : kNone;
+  }
+  RareTexts& editRare() {
+    if (!rare_) rare_ = std::make_unique<RareTexts>();
+    return *rare_;
+  }
   int ncheck = 0;
   bool hascolumnACLs = false;
   // Columns whose privileges differ or have a pg_init_privs base, in attnum
@@ -289,6 +305,9 @@ struct TableInfo : DumpableObject {
   std::vector<IndxInfo*> indexes;
   TableDataInfo* dataObj = nullptr;
   int numParents() const { return static_cast<int>(parents.size()); }
+
+ private:
+  std::unique_ptr<RareTexts> rare_;
 };
 
 // ALTER TABLE parent ATTACH PARTITION child FOR VALUES ...
@@ -363,7 +382,7 @@ class ObjectStore {
  private:
   std::vector<std::unique_ptr<DumpableObject>> objects_;
   std::vector<DumpableObject*> byDumpId_{nullptr};
-  std::map<CatalogId, DumpableObject*> byCatalogId_;
+  std::unordered_map<CatalogId, DumpableObject*, CatalogIdHash> byCatalogId_;  // only looked up, never walked
   DumpId lastDumpId_ = 0;
 };
 

@@ -39,8 +39,8 @@ Status readForeignTableOptions(CatalogContext& ctx) {
   for (int i = 0; i < r.rows(); i++) {
     TableInfo* t = ctx.store.findTable(r.oid(i, 0));
     if (!t) continue;
-    t->ftserver = r.str(i, 1);
-    t->ftoptions = r.str(i, 2);
+    t->editRare().ftserver = r.str(i, 1);
+    t->editRare().ftoptions = r.str(i, 2);
   }
   return {};
 }

@@ -203,7 +203,6 @@ Status getIndexes(CatalogContext& ctx) {
     idx->indexdef = r.str(i, 4);
     idx->indisclustered = r.boolean(i, 6);
     idx->tablespace = r.str(i, 14);
-    idx->indreloptions = r.str(i, 15);
     idx->indisreplident = r.boolean(i, 16);
     idx->parentidx = r.oid(i, 17);
     idx->indnkeyattrs = static_cast<int>(r.integer(i, 18));

@@ -58,7 +58,7 @@ Status getRules(CatalogContext& ctx) {
 namespace {
 
 std::string viewAsClause(const TableInfo& t) {
-  std::string def = t.viewdef;
+  std::string def = t.rare().viewdef;
   if (!def.empty() && def.back() == ';') def.pop_back();
   return def;
 }
@@ -90,9 +90,9 @@ Status dumpRule(EmitContext& ctx, DumpableObject& obj) {
   std::string cmd, drop;
   if (isView) {
     cmd = "CREATE OR REPLACE VIEW " + qualtab;
-    if (!tbl.reloptions.empty()) cmd += " WITH (" + tbl.reloptions + ")";
+    if (!tbl.rare().reloptions.empty()) cmd += " WITH (" + tbl.rare().reloptions + ")";
     cmd += " AS\n" + viewAsClause(tbl);
-    if (!tbl.checkoption.empty()) cmd += "\n  WITH " + tbl.checkoption + " CHECK OPTION";
+    if (!tbl.rare().checkoption.empty()) cmd += "\n  WITH " + tbl.rare().checkoption + " CHECK OPTION";
     cmd += ";\n";
   } else {
     if (!ru.ruledefLoaded) return makeError("query to get rule \"" + ru.name + "\" for table \"" + tbl.name + "\" failed");

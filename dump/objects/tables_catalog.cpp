@@ -112,6 +112,10 @@ Status getTables(CatalogContext& ctx) {
   for (int i = 0; i < r.rows(); i++) {
     auto t = std::make_unique<TableInfo>();
     int c = 0;
+    auto readRare = [&](std::string TableInfo::RareTexts::*field) {
+      if (!r.isNull(i, c)) t->editRare().*field = r.str(i, c);
+      c++;
+    };
     t->catId = {r.oid(i, c), r.oid(i, c + 1)};
     c += 2;
     t->name = r.str(i, c++);
@@ -136,21 +140,21 @@ Status getTables(CatalogContext& ctx) {
     t->frozenxid = r.oid(i, c++);
     t->toast_frozenxid = r.oid(i, c++);
     t->toast_oid = r.oid(i, c++);
-    t->toast_reloptions = r.str(i, c++);
+    readRare(&TableInfo::RareTexts::toast_reloptions);
     t->owning_tab = r.oid(i, c++);
     t->owning_col = static_cast<int>(r.integer(i, c++));
     t->tablespace = r.str(i, c++);
-    t->reloptions = r.str(i, c++);
-    t->checkoption = r.str(i, c++);
+    readRare(&TableInfo::RareTexts::reloptions);
+    readRare(&TableInfo::RareTexts::checkoption);
     t->amname = r.str(i, c++);
     t->ispartition = r.boolean(i, c++);
     t->rowsec = r.boolean(i, c++);
     t->forcerowsec = r.boolean(i, c++);
     t->relreplident = r.ch(i, c++);
     t->is_identity_sequence = r.boolean(i, c++);
-    t->reloftype = r.str(i, c++);
-    t->partkeydef = r.str(i, c++);
-    t->partbound = r.str(i, c++);
+    readRare(&TableInfo::RareTexts::reloftype);
+    readRare(&TableInfo::RareTexts::partkeydef);
+    readRare(&TableInfo::RareTexts::partbound);
 
     // selectDumpableTable
     const Selection& sel = ctx.selection;

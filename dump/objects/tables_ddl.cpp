@@ -56,18 +56,18 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
       // The real definition comes later with the split-out ON SELECT rule.
       q += " AS\n" + dummyViewAsClause(ctx.quote, t);
     } else {
-      if (nonemptyReloptions(t.reloptions)) q += " WITH (" + reloptionsText(ctx.quote, t.reloptions, "") + ")";
-      std::string def = t.viewdef;
+      if (nonemptyReloptions(t.rare().reloptions)) q += " WITH (" + reloptionsText(ctx.quote, t.rare().reloptions, "") + ")";
+      std::string def = t.rare().viewdef;
       if (!def.empty() && def.back() == ';') def.pop_back();
       q += " AS\n" + def;
     }
-    if (!t.checkoption.empty() && !t.dummy_view) q += "\n  WITH " + t.checkoption + " CHECK OPTION";
+    if (!t.rare().checkoption.empty() && !t.dummy_view) q += "\n  WITH " + t.rare().checkoption + " CHECK OPTION";
     q += ";\n";
   } else {
     const std::string foreign = t.relkind == 'f' ? "FOREIGN " : "";
     delq = "DROP " + reltypename + " " + qrel + ";\n";
     q = "CREATE " + std::string(t.relpersistence == 'u' ? "UNLOGGED " : "") + reltypename + " " + qrel;
-    if (t.reloftype_oid != 0 && !o.binaryUpgrade) q += " OF " + t.reloftype;
+    if (t.reloftype_oid != 0 && !o.binaryUpgrade) q += " OF " + t.rare().reloftype;
     int actual = 0;
     const bool isMatview = t.relkind == 'm';  // its columns come from the AS clause
     for (size_t j = 0; !isMatview && j < t.attrs.size(); j++) {
@@ -114,26 +114,26 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
       }
       q += ")";
     }
-    if (t.relkind == 'p') q += "\nPARTITION BY " + t.partkeydef;
+    if (t.relkind == 'p') q += "\nPARTITION BY " + t.rare().partkeydef;
     if (t.relkind == 'f') {  // foreign tables have no WITH (...) storage options
-      q += "\nSERVER " + ctx.quote.id(t.ftserver);
-      if (!t.ftoptions.empty()) q += "\nOPTIONS (\n    " + t.ftoptions + "\n)";
+      q += "\nSERVER " + ctx.quote.id(t.rare().ftserver);
+      if (!t.rare().ftoptions.empty()) q += "\nOPTIONS (\n    " + t.rare().ftoptions + "\n)";
     }
-    if (nonemptyReloptions(t.reloptions) || nonemptyReloptions(t.toast_reloptions)) {
+    if (nonemptyReloptions(t.rare().reloptions) || nonemptyReloptions(t.rare().toast_reloptions)) {
       q += "\nWITH (";
       bool comma = false;
-      if (nonemptyReloptions(t.reloptions)) {
-        q += reloptionsText(ctx.quote, t.reloptions, "");
+      if (nonemptyReloptions(t.rare().reloptions)) {
+        q += reloptionsText(ctx.quote, t.rare().reloptions, "");
         comma = true;
       }
-      if (nonemptyReloptions(t.toast_reloptions)) {
+      if (nonemptyReloptions(t.rare().toast_reloptions)) {
         if (comma) q += ", ";
-        q += reloptionsText(ctx.quote, t.toast_reloptions, "toast.");
+        q += reloptionsText(ctx.quote, t.rare().toast_reloptions, "toast.");
       }
       q += ")";
     }
     if (isMatview) {
-      std::string def = t.viewdef;
+      std::string def = t.rare().viewdef;
       if (!def.empty() && def.back() == ';') def.pop_back();
       q += " AS\n" + def + "\n  WITH NO DATA;\n";
     } else {
@@ -336,7 +336,7 @@ Status dumpTableAttach(EmitContext& ctx, DumpableObject& obj) {
   e.desc = "TABLE ATTACH";
   e.section = Section::PreData;
   e.defn = "ALTER TABLE ONLY " + ctx.quote.qualified(nsOf(*a.parentTbl), a.parentTbl->name) + " ATTACH PARTITION " +
-           ctx.quote.qualified(nsOf(*a.partitionTbl), a.partitionTbl->name) + " " + a.partitionTbl->partbound + ";\n";
+           ctx.quote.qualified(nsOf(*a.partitionTbl), a.partitionTbl->name) + " " + a.partitionTbl->rare().partbound + ";\n";
   ctx.add(std::move(e));
   return {};
 }
