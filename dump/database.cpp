@@ -66,10 +66,10 @@ std::string alterConfig(const Quoter& q, const std::string& config, const std::s
     items.push_back(cur);
     for (size_t i = 0; i < items.size(); i++) {
       if (i) out += ", ";
-      out += q.literal(items[i]);
+      out += q.connectionLiteral(items[i]);
     }
   } else {
-    out += q.literal(value);
+    out += q.connectionLiteral(value);
   }
   return out + ";\n";
 }

@@ -55,6 +55,10 @@ std::string Quoter::literal(std::string_view s) const {
   return out;
 }
 
+std::string Quoter::connectionLiteral(std::string_view s) const {
+  return s.find('\\') == std::string_view::npos ? literal(s) : Quoter(quoteAll_, false).literal(s);
+}
+
 std::string dollarQuote(std::string_view s, std::string_view prefix) {
   static constexpr std::string_view kSuffixes = "_XXXXXXX";
   std::string delim = "$";

@@ -20,6 +20,10 @@ class Quoter {
   // '...' as appendStringLiteralAH (E'' with doubled backslashes when
   // standard_conforming_strings is off).
   std::string literal(std::string_view s) const;
+  // As appendStringLiteralConn, which pg_dump uses for ALTER DATABASE/ROLE
+  // ... SET values: any value with a backslash becomes E'...' with doubled
+  // backslashes, whatever standard_conforming_strings says.
+  std::string connectionLiteral(std::string_view s) const;
   bool quoteAll() const { return quoteAll_; }
 
  private:

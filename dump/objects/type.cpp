@@ -388,8 +388,10 @@ Status dumpType(EmitContext& ctx, DumpableObject& obj) {
     sql += ";\n";
     emitType(ctx, t, "DOMAIN", sql, "DROP DOMAIN " + qualtypname + ";\n");
     PGARC_TRY(dumpCommentSecLabelAcl(ctx, t, "DOMAIN", qtypname, nsp, &t.dacl, "TYPE"));
-    if (t.dump & kCompComment) {
-      for (const ConstraintInfo* c : t.domChecks) {
+    // Each inline constraint's own comment, whether or not the domain has
+    // one; a NOT VALID constraint's comment follows its own entry.
+    for (const ConstraintInfo* c : t.domChecks) {
+      if (!c->separate && (c->dump & c->components & kCompComment)) {
         CommentTarget ct;
         ct.type = "CONSTRAINT " + q.id(c->name) + " ON DOMAIN";
         ct.name = qtypname;

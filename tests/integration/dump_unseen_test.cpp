@@ -254,6 +254,19 @@ CREATE MATERIALIZED VIEW mv_unpopulated AS SELECT x FROM base;
 CREATE MATERIALIZED VIEW mv_reads_unpopulated AS SELECT x FROM mv_unpopulated;
 REFRESH MATERIALIZED VIEW mv_unpopulated WITH NO DATA;
 )SQL"},
+    // Differences first found by the randomized DumpHostile suite.
+    {"hostile_property_findings", "", R"SQL(
+CREATE DOMAIN uncommented AS text CONSTRAINT "commented check" CHECK (VALUE <> 'x');
+COMMENT ON CONSTRAINT "commented check" ON DOMAIN uncommented IS 'only the constraint has a comment';
+CREATE DOMAIN commented AS int; COMMENT ON DOMAIN commented IS 'domain';
+ALTER DOMAIN commented ADD CONSTRAINT later CHECK (VALUE > 0) NOT VALID;
+COMMENT ON CONSTRAINT later ON DOMAIN commented IS 'with its post-data entry only';
+DO $$BEGIN
+  EXECUTE format('ALTER DATABASE %I SET application_name = %L', current_database(), E'back\\slash ''q''');
+  EXECUTE format('ALTER DATABASE %I SET search_path = %L, public', current_database(), E'sch\\ema');
+  EXECUTE format('ALTER ROLE app_reader IN DATABASE %I SET application_name = %L', current_database(), E'a\\b');
+END$$;
+)SQL"},
     {"pgbench", "", "@pgbench"},
 };
 

@@ -54,6 +54,15 @@ TEST(DumpQuoting, Literals) {
   EXPECT_EQ(old.literal("back\\slash"), "E'back\\\\slash'");
 }
 
+// ALTER DATABASE/ROLE ... SET values go through appendStringLiteralConn,
+// which writes E'' for any value with a backslash even with
+// standard_conforming_strings on (found by DumpHostile).
+TEST(DumpQuoting, ConnectionLiterals) {
+  Quoter q;
+  EXPECT_EQ(q.connectionLiteral("a'b"), "'a''b'");
+  EXPECT_EQ(q.connectionLiteral("x\\a'"), "E'x\\\\a'''");
+}
+
 TEST(DumpQuoting, DollarQuoteTagAvoidsContent) {
   EXPECT_EQ(dollarQuote("select 1"), "$$select 1$$");
   EXPECT_EQ(dollarQuote("a $$ b"), "$_$a $$ b$_$");
