@@ -71,10 +71,12 @@ std::string indexQuery(const std::vector<uint32_t>& oids) {
          "pg_catalog.array_agg(a.attstattarget ORDER BY a.attnum) FILTER (WHERE a.attstattarget >= 0) AS statvals, "
          "pg_catalog.bool_or(a.attoptions IS NOT NULL) AS anyopts "
          "FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indexrelid AND c.oid IS NULL) ia ON true "
-         // The range lets the planner read pg_index through its indrelid index.
+         // pg_index read through its indrelid index for the pieces' range,
+         // the tables picked by a hashed = ANY filter (as an index condition
+         // it descended the index once per table).
          "WHERE i.indrelid BETWEEN " + std::to_string(oids.empty() ? 0 : *lo) + " AND " +
-         std::to_string(oids.empty() ? 0 : *hi) + " AND i.indrelid = ANY (" + oidArrayLiteral(oids) +
-         ") AND i.indisready "
+         std::to_string(oids.empty() ? 0 : *hi) + " AND i.indrelid::pg_catalog.int8 = ANY (" + oidArrayLiteral(oids) +
+         "::pg_catalog.int8[]) AND i.indisready "
          "ORDER BY i.indrelid, indexname";
 }
 
