@@ -60,7 +60,9 @@ Status getOperators(CatalogContext& ctx) {
     o->rightKey = typeKey(ctx, r.oid(i, 8));
     OprInfo* opr = ctx.store.add(std::move(o));
     selectDumpableObject(ctx, *opr);
-    if (opr->dump != kCompNone) dumpable[opr->catId.oid] = opr;
+    // Operators have no privileges: one whose only dump request is the ACL
+    // (pg_catalog's, ~800) is never emitted and needs no details.
+    if (opr->dump & ~kCompAcl) dumpable[opr->catId.oid] = opr;
   }
   if (dumpable.empty()) return {};
   std::vector<uint32_t> oids;

@@ -47,11 +47,6 @@ Status getRules(CatalogContext& ctx) {
         it->second->ruledefLoaded = true;
       }
   }
-  // Whether materialized views are populated decides their REFRESH entries.
-  PGARC_ASSIGN(QueryResult m, ctx.conn.query("SELECT oid FROM pg_catalog.pg_class WHERE relkind = 'm' AND NOT "
-                                             "relispopulated"));
-  for (int i = 0; i < m.rows(); i++)
-    if (TableInfo* t = ctx.store.findTable(m.oid(i, 0))) t->relispopulated = false;
   return {};
 }
 

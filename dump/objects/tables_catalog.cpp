@@ -90,7 +90,8 @@ Status getTables(CatalogContext& ctx) {
       "(d.deptype = 'i') IS TRUE AS is_identity_sequence, "
       "CASE WHEN c.reloftype <> 0 THEN c.reloftype::pg_catalog.regtype::text END AS reloftypename, "
       "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partkeydef, "
-      "CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partbound "
+      "CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partbound, "
+      "c.relispopulated "
       "FROM pg_catalog.pg_class c "
       // A sequence's owner: pg_dump's LEFT JOIN, as a lateral probe of
       // pg_depend's index for sequences only (the join hashed all of
@@ -155,6 +156,9 @@ Status getTables(CatalogContext& ctx) {
     readRare(&TableInfo::RareTexts::reloftype);
     readRare(&TableInfo::RareTexts::partkeydef);
     readRare(&TableInfo::RareTexts::partbound);
+    // Whether a materialized view is populated decides its REFRESH entry.
+    t->relispopulated = t->relkind != 'm' || r.boolean(i, c);
+    c++;
 
     // selectDumpableTable
     const Selection& sel = ctx.selection;

@@ -35,7 +35,9 @@ Status getTSConfigurations(CatalogContext& ctx) {
     c->parserName = r.str(i, 7);
     TSConfigInfo* cfg = ctx.store.add(std::move(c));
     selectDumpableObject(ctx, *cfg);
-    if (cfg->dump != kCompNone) {
+    // No privileges on text search configurations: an ACL-only request
+    // (pg_catalog's) is never emitted and needs no mappings.
+    if (cfg->dump & ~kCompAcl) {
       dumpable[cfg->catId.oid] = cfg;
       oids.push_back(cfg->catId.oid);
     }
