@@ -214,6 +214,18 @@ Result<DumpId> dumpAcl(EmitContext& ctx, DumpId objDumpId, DumpId altDumpId, con
                        const std::string& owner, const AclInfo& acl) {
   if (ctx.options.noPrivileges) return DumpId{0};
   if (ctx.options.dataOnly && type != "LARGE OBJECT") return DumpId{0};
+  // A binary upgrade restores an extension's members one by one instead of
+  // running its script: their initial privileges (pg_init_privs) are
+  // recreated by GRANT/REVOKE from the default while the server records them.
+  std::string initial;
+  if (ctx.options.binaryUpgrade && acl.privtype == "e" && !acl.initprivs.empty()) {
+    auto init = buildAclCommands(ctx.quote, name, subname, nspname, type, acl.initprivs, acl.acldefault, owner);
+    if (!init)
+      return makeError("could not parse initial ACL list (" + acl.initprivs + ") or default (" + acl.acldefault +
+                       ") for object \"" + name + "\" (" + type + ")");
+    initial = "SELECT pg_catalog.binary_upgrade_set_record_init_privs(true);\n" + *init +
+              "SELECT pg_catalog.binary_upgrade_set_record_init_privs(false);\n";
+  }
   std::string acls = acl.acl;
   std::string base;
   if (!acl.initprivs.empty()) {
@@ -225,6 +237,7 @@ Result<DumpId> dumpAcl(EmitContext& ctx, DumpId objDumpId, DumpId altDumpId, con
   auto sql = buildAclCommands(ctx.quote, name, subname, nspname, type, acls, base, owner);
   if (!sql)
     return makeError("could not parse ACL list (" + acls + ") for object \"" + name + "\" (" + type + ")");
+  sql->insert(0, initial);
   if (sql->empty()) return DumpId{0};
   EntrySpec e;
   e.dumpId = ctx.store.newDumpId();

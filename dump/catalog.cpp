@@ -3,6 +3,7 @@
 #include <malloc.h>
 
 #include "dump/acl.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/database.hpp"
 #include "dump/objects/type.hpp"
 #include "dump/selection.hpp"
@@ -11,6 +12,7 @@
 
 #include <cstdio>
 #include <map>
+#include <optional>
 
 namespace pgarc::dump {
 
@@ -379,9 +381,12 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
     PGARC_TRY(buildMatViewRefreshDependencies(conn, store));
     if (o.dataOnly) getTableDataFKConstraints(store);
   }
+  // --binary-upgrade implies sequence data (pg_dump's sequence_data), even with -s.
+  if (o.schemaOnly && o.binaryUpgrade) getTableData(store, o, selection, 'S');
   bool outputBlobs = o.includeBlobs || (includeEverything && !o.schemaOnly && !o.excludeBlobs);
   if (o.excludeBlobs) outputBlobs = false;
-  if (outputBlobs) {
+  // A binary upgrade copies pg_largeobject but not the large objects' metadata.
+  if (outputBlobs || o.binaryUpgrade) {
     if (info) info("reading large objects");
     PGARC_TRY(getBlobs(conn, store));
   }
@@ -392,6 +397,11 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
 
   EmitContext ectx(o, store, quote, &conn);
   ectx.serverVersion = serverVersion;
+  std::optional<BinaryUpgradeOids> upgradeOids;
+  if (o.binaryUpgrade) {
+    PGARC_ASSIGN(upgradeOids, BinaryUpgradeOids::read(conn));
+    ectx.binaryUpgrade = &*upgradeOids;
+  }
   ectx.info = info;
   if (!o.noComments) PGARC_TRY(collectComments(conn, side, store, ectx.comments, false));
   if (!o.noSecurityLabels) PGARC_TRY(collectComments(conn, side, store, ectx.seclabels, true));

@@ -74,6 +74,36 @@ std::string alterConfig(const Quoter& q, const std::string& config, const std::s
   return out + ";\n";
 }
 
+// pg_upgrade copies pg_largeobject's files as they are: the new cluster must
+// use their relfilenodes and keep the table's freeze horizons.
+Status emitLargeObjectTableState(EmitContext& ctx, Connection& conn) {
+  constexpr uint32_t kLargeObjectRelationId = 2613, kLargeObjectLOidPNIndexId = 2683;
+  PGARC_ASSIGN(QueryResult r, conn.query("SELECT relfrozenxid, relminmxid, relfilenode, oid\nFROM pg_catalog.pg_class\n"
+                                         "WHERE oid IN (" + std::to_string(kLargeObjectRelationId) + ", " +
+                                         std::to_string(kLargeObjectLOidPNIndexId) + ");\n"));
+  std::string horizons = "\n-- For binary upgrade, set pg_largeobject relfrozenxid and relminmxid\n";
+  std::string out = "\n-- For binary upgrade, preserve pg_largeobject and index relfilenodes\n";
+  for (int i = 0; i < r.rows(); i++) {
+    const uint32_t oid = r.oid(i, 3);
+    horizons += "UPDATE pg_catalog.pg_class\nSET relfrozenxid = '" + std::to_string(r.oid(i, 0)) + "', relminmxid = '" +
+                std::to_string(r.oid(i, 1)) + "'\nWHERE oid = " + std::to_string(oid) + ";\n";
+    const std::string filenode = "('" + std::to_string(r.oid(i, 2)) + "'::pg_catalog.oid);\n";
+    if (oid == kLargeObjectRelationId)
+      out += "SELECT pg_catalog.binary_upgrade_set_next_heap_relfilenode" + filenode;
+    else if (oid == kLargeObjectLOidPNIndexId)
+      out += "SELECT pg_catalog.binary_upgrade_set_next_index_relfilenode" + filenode;
+  }
+  out += "TRUNCATE pg_catalog.pg_largeobject;\n" + horizons;
+  EntrySpec e;
+  e.dumpId = ctx.store.newDumpId();
+  e.tag = "pg_largeobject";
+  e.desc = "pg_largeobject";
+  e.section = Section::PreData;
+  e.defn = out;
+  ctx.add(std::move(e));
+  return {};
+}
+
 }  // namespace
 
 Status emitSpecialEntries(EmitContext& ctx, Connection& conn) {
@@ -104,7 +134,8 @@ Status emitDatabase(EmitContext& ctx, Connection& conn) {
                           "datacl, pg_catalog.acldefault('d', datdba) AS acldefault, datistemplate, datconnlimit, "
                           "daticulocale, datlocprovider, "
                           "(SELECT spcname FROM pg_catalog.pg_tablespace t WHERE t.oid = dattablespace) AS tablespace, "
-                          "pg_catalog.shobj_description(oid, 'pg_database') AS description "
+                          "pg_catalog.shobj_description(oid, 'pg_database') AS description, "
+                          "datfrozenxid, datminmxid, datcollversion "
                           "FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()"));
   if (r.rows() != 1) return makeError("could not read the current database's pg_database row");
   const std::string datname = r.str(0, 2);
@@ -113,7 +144,9 @@ Status emitDatabase(EmitContext& ctx, Connection& conn) {
   const std::string collate = r.str(0, 5);
   const std::string ctype = r.str(0, 6);
   const std::string qdat = ctx.quote.id(datname);
+  const bool binaryUpgrade = ctx.options.binaryUpgrade;
   std::string crea = "CREATE DATABASE " + qdat + " WITH TEMPLATE = template0";
+  if (binaryUpgrade) crea += " OID = " + std::to_string(r.oid(0, 1));
   if (!encoding.empty()) crea += " ENCODING = " + ctx.quote.literal(encoding);
   crea += " LOCALE_PROVIDER = ";
   char prov = r.ch(0, 12);
@@ -125,6 +158,8 @@ Status emitDatabase(EmitContext& ctx, Connection& conn) {
     if (!ctype.empty()) crea += " LC_CTYPE = " + ctx.quote.literal(ctype);
   }
   if (!r.isNull(0, 11)) crea += " ICU_LOCALE = " + ctx.quote.literal(r.str(0, 11));
+  // A binary upgrade keeps the collation version; a plain restore computes it anew.
+  if (binaryUpgrade && !r.isNull(0, 17)) crea += " COLLATION_VERSION = " + ctx.quote.literal(r.str(0, 17));
   const std::string tablespace = r.str(0, 13);
   if (!ctx.options.noTablespaces && !tablespace.empty() && tablespace != "pg_default")
     crea += " TABLESPACE = " + ctx.quote.id(tablespace);
@@ -175,6 +210,10 @@ Status emitDatabase(EmitContext& ctx, Connection& conn) {
                                             std::to_string(r.oid(0, 1)) + "'::pg_catalog.oid"));
   for (int i = 0; i < rcfg.rows(); i++)
     props += alterConfig(ctx.quote, rcfg.str(i, 1), "DATABASE", datname, rcfg.str(i, 0));
+  if (binaryUpgrade)
+    props += "\n-- For binary upgrade, set datfrozenxid and datminmxid.\nUPDATE pg_catalog.pg_database\nSET datfrozenxid = '" +
+             std::to_string(r.oid(0, 15)) + "', datminmxid = '" + std::to_string(r.oid(0, 16)) +
+             "'\nWHERE datname = " + ctx.quote.literal(datname) + ";\n";
   if (!props.empty()) {
     EntrySpec p;
     p.dumpId = ctx.store.newDumpId();
@@ -186,6 +225,7 @@ Status emitDatabase(EmitContext& ctx, Connection& conn) {
     p.dropStmt = drop;  // pg_dump names the database as a dependency but with a count of 0
     ctx.add(std::move(p));
   }
+  if (binaryUpgrade) PGARC_TRY(emitLargeObjectTableState(ctx, conn));
   return {};
 }
 

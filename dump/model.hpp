@@ -166,6 +166,8 @@ struct AttributeInfo {
   char identity = '\0';        // attidentity: '\0', 'a', 'd'
   char generated = '\0';       // attgenerated: '\0', 's'
   char compression = '\0';     // attcompression: '\0', 'p', 'l'
+  char attalign = '\0';        // --binary-upgrade recreates dropped columns with attlen and attalign
+  int16_t attlen = 0;
   bool isdropped = false;
   bool notnull = false;
   bool hasdef = false;

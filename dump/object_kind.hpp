@@ -25,6 +25,7 @@
 namespace pgarc::dump {
 
 class SideQueries;
+class BinaryUpgradeOids;
 
 // Oid sets that -n/-N/-t/-T/-e/--exclude-table-data resolved to on the server.
 struct Selection {
@@ -141,6 +142,7 @@ class EmitContext {
   std::string dbOwner;              // owner of the database (for public schema etc.)
   int serverVersion = 0;
   std::function<void(const std::string&)> info;  // -v messages ("saving encoding = UTF8")
+  const BinaryUpgradeOids* binaryUpgrade = nullptr;  // set with --binary-upgrade (dump/binary_upgrade.hpp)
 };
 
 // A step of the catalog pass (one pg_dump getXxx call).

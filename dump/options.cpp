@@ -269,11 +269,6 @@ Status checkOptions(DumpOptions& o) {
   // Beyond pg_dump: custom format dumps in parallel into one file too.
   if (o.jobs > 1 && o.format != ArchiveKind::Directory && o.format != ArchiveKind::Custom)
     return makeError("parallel backup only supported by the directory format");
-  // The binary-upgrade statements (preserved oids, dropped columns, extension
-  // members...) are not written yet; a dump without them would restore into a
-  // cluster whose files pg_upgrade cannot match, so refuse rather than mislead.
-  if (o.binaryUpgrade)
-    return makeError("option --binary-upgrade is not supported by pgarc dump yet; use pg_dump for pg_upgrade");
   return {};
 }
 

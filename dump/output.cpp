@@ -43,7 +43,10 @@ bool required(const TocEntry& e, Section current, const DumpOptions& o) {
     else data = false;
   }
   if (!e.defn || e.defn->empty()) schema = false;
-  if (o.schemaOnly) data = false;
+  // --binary-upgrade keeps sequence values and large objects' definitions,
+  // comments and privileges in a schema-only dump (pg_dump's sequence_data).
+  const bool keptBySchemaOnly = o.binaryUpgrade && !e.hadDumper && isDataEntry(e);
+  if (o.schemaOnly && !keptBySchemaOnly) data = false;
   if (o.dataOnly) schema = false;
   return schema || data;
 }
@@ -197,6 +200,7 @@ RestoreOptions plainOptions(const DumpOptions& o) {
   r.create = o.create;
   r.noOwner = o.noOwner;
   r.quoteAllIdentifiers = o.quoteAllIdentifiers;
+  r.binaryUpgrade = o.binaryUpgrade;
   r.noPrivileges = o.noPrivileges;
   r.verbose = o.verbose;
   r.sections = o.sections;

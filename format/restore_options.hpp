@@ -44,6 +44,7 @@ struct RestoreOptions {
   bool noTableAccessMethod = false;
   bool useSetSessionAuthorization = false;
   bool quoteAllIdentifiers = false;  // pg_dump -Fp --quote-all-identifiers (pg_restore has no such option)
+  bool binaryUpgrade = false;        // pg_dump -Fp --binary-upgrade: -s keeps SEQUENCE SET and large objects
   bool disableTriggers = false;
   bool enableRowSecurity = false;
   bool strictNames = false;

@@ -1,5 +1,6 @@
 // getAccessMethods / dumpAccessMethod: access methods as pg_dump 15 dumps them.
 #include "dump/objects/kinds.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds_b_common.hpp"
 
 namespace pgarc::dump {
@@ -38,6 +39,7 @@ Status dumpAccessMethod(EmitContext& ctx, DumpableObject& obj) {
     default: return makeError("invalid type \"" + std::string(1, a.amtype) + "\" of access method \"" + a.name + "\"");
   }
   sql += "HANDLER " + a.amhandler + ";\n";
+  PGARC_TRY(appendExtensionMember(ctx, sql, a, "ACCESS METHOD", qname));
   if (a.dump & kCompDefinition)
     ctx.add(plainDefinitionEntry(a, a.name, "ACCESS METHOD", sql, "DROP ACCESS METHOD " + qname + ";\n", false, false));
   return dumpCommentSecLabelAcl(ctx, a, "ACCESS METHOD", qname, "", nullptr);

@@ -1,6 +1,7 @@
 // getAggregates / dumpAgg: aggregates as pg_dump 15 dumps them. Aggregates
 // share FuncInfo's shape (pg_dump's AggInfo embeds a FuncInfo).
 #include "dump/objects/function.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds.hpp"
 #include "dump/objects/kinds_a_common.hpp"
 
@@ -104,7 +105,12 @@ Status getAggregates(CatalogContext& ctx) {
                    "FROM unnest(p.proargtypes) WITH ORDINALITY AS a(t, n) ORDER BY a.n) "
                    "FROM pg_proc p LEFT JOIN pg_init_privs pip ON (p.oid = pip.objoid AND pip.classoid = "
                    "'pg_proc'::regclass AND pip.objsubid = 0) WHERE p.prokind = 'a' AND (p.pronamespace != (SELECT "
-                   "oid FROM pg_namespace WHERE nspname = 'pg_catalog') OR p.proacl IS DISTINCT FROM pip.initprivs)"));
+                   "oid FROM pg_namespace WHERE nspname = 'pg_catalog') OR p.proacl IS DISTINCT FROM pip.initprivs" +
+                   std::string(ctx.options.binaryUpgrade
+                                   ? " OR EXISTS(SELECT 1 FROM pg_depend WHERE classid = 'pg_proc'::regclass AND "
+                                     "objid = p.oid AND refclassid = 'pg_extension'::regclass AND deptype = 'e')"
+                                   : "") +
+                   ")"));
   std::map<uint32_t, AggInfo*> dumpable;
   for (int i = 0; i < r.rows(); i++) {
     auto a = std::make_unique<AggInfo>();
@@ -187,6 +193,7 @@ Status dumpAgg(EmitContext& ctx, DumpableObject& obj) {
     return makeError("unrecognized proparallel value for function \"" + a.name + "\"");
 
   std::string sql = "CREATE AGGREGATE " + q.id(nsp) + "." + aggfullsig + " (\n" + details + "\n);\n";
+  PGARC_TRY(appendExtensionMember(ctx, sql, a, "AGGREGATE", aggsig, nsp));
   if (a.dump & kCompDefinition)
     ctx.add(definitionEntry(a, tag, "AGGREGATE", Section::PreData, sql,
                             "DROP AGGREGATE " + q.id(nsp) + "." + aggsig + ";\n"));

@@ -1,5 +1,6 @@
 // getCasts / dumpCast: casts as pg_dump 15 dumps them.
 #include "dump/objects/function.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds.hpp"
 #include "dump/objects/kinds_a_common.hpp"
 
@@ -77,6 +78,7 @@ Status dumpCast(EmitContext& ctx, DumpableObject& obj) {
   else if (c.castcontext == 'i')
     sql += " AS IMPLICIT";
   sql += ";\n";
+  PGARC_TRY(appendExtensionMember(ctx, sql, c, "CAST", castargs));
   if (c.dump & kCompDefinition) {
     EntrySpec e = definitionEntry(c, "CAST " + castargs, "CAST", Section::PreData, sql,
                                   "DROP CAST " + castargs + ";\n", false);

@@ -1,6 +1,9 @@
 // getCollations / dumpCollation: collations as pg_dump 15 dumps them.
 #include "dump/objects/kinds.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds_a_common.hpp"
+
+#include <optional>
 
 namespace pgarc::dump {
 
@@ -12,6 +15,7 @@ struct CollInfo : DumpableObject {
   bool deterministic = true;
   bool iculocaleNull = true;
   std::string iculocale, collate, ctype;
+  std::optional<std::string> collversion;  // kept by --binary-upgrade
   int encoding = -1;
   // Same schema and name: by encoding (the catalog's unique key).
   int sortTieBreak(const DumpableObject& other) const override {
@@ -41,8 +45,9 @@ Status getCollations(CatalogContext& ctx) {
   for (auto& [oid, c] : dumpable) oids.push_back(oid);
   const std::string icu = ctx.serverVersion >= 150000 ? "colliculocale" : "NULL";
   const std::string det = ctx.serverVersion >= 120000 ? "collisdeterministic" : "true";
+  const std::string version = ctx.serverVersion >= 100000 ? "collversion" : "NULL";
   PGARC_ASSIGN(QueryResult d, ctx.conn.query("SELECT oid, collprovider, " + det + ", " + icu +
-                                             ", collcollate, collctype FROM pg_catalog.pg_collation c "
+                                             ", collcollate, collctype, " + version + " FROM pg_catalog.pg_collation c "
                                              "WHERE c.oid = ANY(" + oidArrayLiteral(oids) + ")"));
   for (int i = 0; i < d.rows(); i++) {
     auto it = dumpable.find(d.oid(i, 0));
@@ -55,6 +60,7 @@ Status getCollations(CatalogContext& ctx) {
     c.iculocale = d.str(i, 3);
     c.collate = d.str(i, 4);
     c.ctype = d.str(i, 5);
+    if (!d.isNull(i, 6)) c.collversion = d.str(i, 6);
   }
   return {};
 }
@@ -81,7 +87,10 @@ Status dumpCollation(EmitContext& ctx, DumpableObject& obj) {
   } else {
     sql += ", lc_collate = " + q.literal(c.collate) + ", lc_ctype = " + q.literal(c.ctype);
   }
+  // A binary upgrade keeps the collation version; a plain restore computes it anew.
+  if (ctx.binaryUpgrade && c.collversion) sql += ", version = " + q.literal(*c.collversion);
   sql += ");\n";
+  PGARC_TRY(appendExtensionMember(ctx, sql, c, "COLLATION", q.id(c.name), nsp));
   if (c.dump & kCompDefinition)
     ctx.add(definitionEntry(c, c.name, "COLLATION", Section::PreData, sql, "DROP COLLATION " + qualified + ";\n"));
   return dumpCommentSecLabelAcl(ctx, c, "COLLATION", q.id(c.name), nsp, nullptr);

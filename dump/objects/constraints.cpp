@@ -3,6 +3,7 @@
 // separately dumped CHECK constraints.
 #include "dump/objects/type.hpp"
 #include "dump/comments.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds.hpp"
 
 namespace pgarc::dump {
@@ -87,7 +88,12 @@ Status dumpConstraint(EmitContext& ctx, DumpableObject& obj) {
   bool emit = false;
   if (con.contype == 'p' || con.contype == 'u' || con.contype == 'x') {
     auto* idx = static_cast<IndxInfo*>(ctx.store.byDumpId(con.conindex));
-    std::string q = "ALTER " + foreign + "TABLE ONLY " + qtab + "\n    ADD CONSTRAINT " + qcon + " " + con.condef + ";\n";
+    std::string q;
+    if (ctx.binaryUpgrade) {
+      if (!idx) return makeError("missing index for constraint \"" + con.name + "\"");
+      PGARC_ASSIGN(q, ctx.binaryUpgrade->setPgClassOids(idx->catId.oid, true));
+    }
+    q += "ALTER " + foreign + "TABLE ONLY " + qtab + "\n    ADD CONSTRAINT " + qcon + " " + con.condef + ";\n";
     if (idx && idx->indisclustered)
       q += "\nALTER " + foreign + "TABLE " + qtab + " CLUSTER ON " + ctx.quote.id(idx->name) + ";\n";
     if (idx && idx->indisreplident)

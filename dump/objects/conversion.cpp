@@ -1,5 +1,6 @@
 // getConversions / dumpConversion: encoding conversions as pg_dump 15 dumps them.
 #include "dump/objects/kinds.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds_a_common.hpp"
 
 namespace pgarc::dump {
@@ -43,6 +44,7 @@ Status dumpConversion(EmitContext& ctx, DumpableObject& obj) {
   const std::string qualified = q.qualified(nsp, c.name);
   std::string sql = std::string("CREATE ") + (c.isDefault ? "DEFAULT " : "") + "CONVERSION " + qualified + " FOR " +
                     q.literal(c.forEncoding) + " TO " + q.literal(c.toEncoding) + " FROM " + c.proc + ";\n";
+  PGARC_TRY(appendExtensionMember(ctx, sql, c, "CONVERSION", q.id(c.name), nsp));
   if (c.dump & kCompDefinition)
     ctx.add(definitionEntry(c, c.name, "CONVERSION", Section::PreData, sql, "DROP CONVERSION " + qualified + ";\n"));
   return dumpCommentSecLabelAcl(ctx, c, "CONVERSION", q.id(c.name), nsp, nullptr);

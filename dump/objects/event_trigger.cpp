@@ -1,5 +1,6 @@
 // getEventTriggers / dumpEventTrigger: event triggers as pg_dump 15 dumps them.
 #include "dump/objects/kinds.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds_a_common.hpp"
 
 namespace pgarc::dump {
@@ -50,6 +51,7 @@ Status dumpEventTrigger(EmitContext& ctx, DumpableObject& obj) {
     }
     sql += ";\n";
   }
+  PGARC_TRY(appendExtensionMember(ctx, sql, e, "EVENT TRIGGER", qevtname));
   if (e.dump & kCompDefinition)
     ctx.add(definitionEntry(e, e.name, "EVENT TRIGGER", Section::PostData, sql,
                             "DROP EVENT TRIGGER " + qevtname + ";\n", false));

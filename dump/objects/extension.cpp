@@ -123,14 +123,42 @@ Status processExtensionTables(CatalogContext& ctx) {
   return {};
 }
 
+namespace {
+
+// A binary upgrade must reproduce the extension exactly: it is created empty
+// at its old version, and each member object is restored normally and added
+// to it (ALTER EXTENSION ... ADD, see dump/binary_upgrade.hpp). The DROP
+// covers an extension that already exists (plpgsql dropped and recreated).
+std::string binaryUpgradeCreateExtension(const EmitContext& ctx, const ExtensionInfo& e) {
+  const Quoter& q = ctx.quote;
+  std::string s = "-- For binary upgrade, create an empty extension and insert objects into it\n";
+  s += "DROP EXTENSION IF EXISTS " + q.id(e.name) + ";\n";
+  s += "SELECT pg_catalog.binary_upgrade_create_empty_extension(" + q.literal(e.name) + ", " + q.literal(e.nspname) +
+       ", " + (e.relocatable ? "true" : "false") + ", " + q.literal(e.extversion) + ", ";
+  // extconfig holds pg_class oids, which a binary upgrade keeps.
+  s += (e.extconfig.size() > 2 ? q.literal(e.extconfig) : std::string("NULL")) + ", ";
+  s += (e.extcondition.size() > 2 ? q.literal(e.extcondition) : std::string("NULL")) + ", ARRAY[";
+  int n = 0;
+  for (DumpId d : e.dependencies) {
+    const DumpableObject* required = ctx.store.byDumpId(d);
+    if (!required || required->type != ObjectType::Extension) continue;
+    if (n++ > 0) s += ",";
+    s += q.literal(required->name);
+  }
+  return s + "]::pg_catalog.text[]);\n";
+}
+
+}  // namespace
+
 Status dumpExtension(EmitContext& ctx, DumpableObject& obj) {
   auto& e = static_cast<ExtensionInfo&>(obj);
   if (ctx.options.dataOnly) return {};
   const std::string qextname = ctx.quote.id(e.name);
   if (e.dump & kCompDefinition) {
-    EntrySpec spec = definitionEntry(e, e.name, "EXTENSION", Section::PreData,
-                                     "CREATE EXTENSION IF NOT EXISTS " + qextname + " WITH SCHEMA " +
-                                         ctx.quote.id(e.nspname) + ";\n",
+    std::string sql = ctx.options.binaryUpgrade
+                          ? binaryUpgradeCreateExtension(ctx, e)
+                          : "CREATE EXTENSION IF NOT EXISTS " + qextname + " WITH SCHEMA " + ctx.quote.id(e.nspname) + ";\n";
+    EntrySpec spec = definitionEntry(e, e.name, "EXTENSION", Section::PreData, std::move(sql),
                                      "DROP EXTENSION " + qextname + ";\n", false);
     spec.owner.reset();
     ctx.add(std::move(spec));

@@ -1,6 +1,7 @@
 // getForeignDataWrappers / dumpForeignDataWrapper: foreign-data wrappers as
 // pg_dump 15 dumps them.
 #include "dump/objects/kinds.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds_b_common.hpp"
 
 namespace pgarc::dump {
@@ -48,6 +49,7 @@ Status dumpForeignDataWrapper(EmitContext& ctx, DumpableObject& obj) {
   if (f.handler != "-") sql += " HANDLER " + f.handler;
   if (f.validator != "-") sql += " VALIDATOR " + f.validator;
   sql += optionsClause(f.options) + ";\n";
+  PGARC_TRY(appendExtensionMember(ctx, sql, f, "FOREIGN DATA WRAPPER", qname));
   if (f.dump & kCompDefinition)
     ctx.add(plainDefinitionEntry(f, f.name, "FOREIGN DATA WRAPPER", sql,
                                  "DROP FOREIGN DATA WRAPPER " + qname + ";\n", false));

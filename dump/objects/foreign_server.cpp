@@ -3,6 +3,7 @@
 // one query, the server name and OPTIONS of every dumped foreign table (pg_dump
 // reads them per table in dumpTableSchema).
 #include "dump/objects/kinds.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds_b_common.hpp"
 
 namespace pgarc::dump {
@@ -103,6 +104,7 @@ Status dumpForeignServer(EmitContext& ctx, DumpableObject& obj) {
   if (s.version && !s.version->empty()) sql += " VERSION " + q.literal(*s.version);
   sql += " FOREIGN DATA WRAPPER " + (fdw ? q.id(fdw->name) : std::string("NULL"));
   sql += optionsClause(s.options) + ";\n";
+  PGARC_TRY(appendExtensionMember(ctx, sql, s, "SERVER", qname));
   if (s.dump & kCompDefinition)
     ctx.add(plainDefinitionEntry(s, s.name, "SERVER", sql, "DROP SERVER " + qname + ";\n", false));
   PGARC_TRY(dumpCommentSecLabelAcl(ctx, s, "SERVER", qname, "", &s.dacl, "FOREIGN SERVER"));

@@ -1,5 +1,6 @@
 // getFuncs / dumpFunc: functions and procedures as pg_dump 15 dumps them.
 #include "dump/objects/function.hpp"
+#include "dump/binary_upgrade.hpp"
 
 #include <map>
 #include <set>
@@ -156,8 +157,12 @@ Status getFuncs(CatalogContext& ctx) {
       "  pronamespace != (SELECT oid FROM pg_namespace WHERE nspname = 'pg_catalog')\n"
       "  OR EXISTS (SELECT 1 FROM pg_cast\n  WHERE pg_cast.oid > 16383 \n  AND p.oid = pg_cast.castfunc)\n"
       "  OR EXISTS (SELECT 1 FROM pg_transform\n  WHERE pg_transform.oid > 16383 AND \n"
-      "  (p.oid = pg_transform.trffromsql\n  OR p.oid = pg_transform.trftosql))\n"
-      "  OR p.proacl IS DISTINCT FROM pip.initprivs)";
+      "  (p.oid = pg_transform.trffromsql\n  OR p.oid = pg_transform.trftosql))";
+  // A binary upgrade dumps extension members (pg_catalog ones too) in full.
+  if (ctx.options.binaryUpgrade)
+    sql += "\n  OR EXISTS(SELECT 1 FROM pg_depend WHERE classid = 'pg_proc'::regclass AND objid = p.oid AND "
+           "refclassid = 'pg_extension'::regclass AND deptype = 'e')";
+  sql += "\n  OR p.proacl IS DISTINCT FROM pip.initprivs)";
   PGARC_ASSIGN(QueryResult r, ctx.conn.query(sql));
   std::vector<FuncInfo*> dumpable;
   std::vector<FuncInfo*> all;
@@ -262,6 +267,7 @@ Status dumpFunc(EmitContext& ctx, DumpableObject& obj) {
   }
   sql += "\n    " + asPart + ";\n";
   sql += dependsOnExtensionClauses(q, f.dependsOnExtensions, keyword, q.id(nsp) + "." + funcsig);
+  PGARC_TRY(appendExtensionMember(ctx, sql, f, keyword, funcsig, nsp));
 
   if (f.dump & kCompDefinition)
     ctx.add(definitionEntry(f, tag, keyword, f.postponed_def ? Section::PostData : Section::PreData, sql, drop));

@@ -2,6 +2,7 @@
 // EXCLUDE): getIndexes, flagInhIndexes, dumpIndex, dumpIndexAttach.
 #include "dump/acl.hpp"
 #include "dump/comments.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds.hpp"
 #include "dump/objects/kinds_a_common.hpp"
 #include "dump/side_queries.hpp"
@@ -305,7 +306,11 @@ Status dumpIndex(EmitContext& ctx, DumpableObject& obj) {
   const std::string qqname = ctx.quote.qualified(nsName, idx.name);
   const bool isConstraint = idx.indexconstraint != 0;
   if (!isConstraint) {
-    std::string q = idx.indexdef + ";\n";
+    std::string q;
+    if (ctx.binaryUpgrade) {
+      PGARC_ASSIGN(q, ctx.binaryUpgrade->setPgClassOids(idx.catId.oid, true));
+    }
+    q += idx.indexdef + ";\n";
     if (idx.indisclustered)
       q += "\nALTER TABLE " + ctx.quote.qualified(nsName, t.name) + " CLUSTER ON " + qname + ";\n";
     if (!idx.indstatcols.empty() || !idx.indstatvals.empty()) {

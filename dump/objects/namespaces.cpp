@@ -2,6 +2,7 @@
 #include <cctype>
 
 #include "dump/acl.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/comments.hpp"
 #include "dump/objects/kinds.hpp"
 
@@ -115,6 +116,7 @@ Status dumpNamespace(EmitContext& ctx, DumpableObject& obj) {
       e.defn = "-- *not* creating schema, since initdb creates it\n";
       e.dropStmt = "-- *not* dropping schema, since initdb creates it\n";
     }
+    PGARC_TRY(appendExtensionMember(ctx, *e.defn, ns, "SCHEMA", q));
     ctx.add(std::move(e));
   }
   CommentTarget t{"SCHEMA", q, "", ns.owner, ns.catId, 0, ns.dumpId};

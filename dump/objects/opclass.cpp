@@ -3,6 +3,7 @@
 // per class; here one query per kind covers all dumpable classes, running
 // pg_dump's per-class query laterally so that rows keep its order.
 #include "dump/objects/kinds.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds_b_common.hpp"
 #include "dump/objects/opfamily_members.hpp"
 
@@ -71,6 +72,7 @@ Status dumpOpclass(EmitContext& ctx, DumpableObject& obj) {
   appendAmMembers(sql, q, o.members, false, needComma);
   if (!needComma) sql += "STORAGE " + o.intype;
   sql += ";\n";
+  PGARC_TRY(appendExtensionMember(ctx, sql, o, "OPERATOR CLASS", q.id(o.name) + " USING " + q.id(o.amname), nsp));
   if (o.dump & kCompDefinition) ctx.add(plainDefinitionEntry(o, o.name, "OPERATOR CLASS", sql, del));
   return dumpCommentSecLabelAcl(ctx, o, "OPERATOR CLASS", q.id(o.name) + " USING " + q.id(o.amname), nsp, nullptr);
 }

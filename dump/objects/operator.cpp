@@ -1,5 +1,6 @@
 // getOperators / dumpOpr: operators as pg_dump 15 dumps them.
 #include "dump/objects/operator.hpp"
+#include "dump/binary_upgrade.hpp"
 
 #include "dump/objects/kinds.hpp"
 #include "dump/objects/kinds_b_common.hpp"
@@ -15,7 +16,8 @@ int typeNameCompare(const std::pair<std::string, std::string>& a, const std::pai
 
 std::pair<std::string, std::string> typeKey(const CatalogContext& ctx, uint32_t oid) {
   DumpableObject* t = ctx.store.findByOid("pg_type", oid);
-  if (!t || t->type != ObjectType::Type || !t->ns) return {};
+  // Array and table row types are dummy types; pg_dump compares their names too.
+  if (!t || (t->type != ObjectType::Type && t->type != ObjectType::DummyType) || !t->ns) return {};
   return {t->ns->name, t->name};
 }
 }  // namespace
@@ -124,8 +126,9 @@ Status dumpOpr(EmitContext& ctx, DumpableObject& obj) {
   if (!ref.empty()) details += ",\n    JOIN = " + ref;
 
   const std::string nsp = schemaName(o);
-  const std::string sql = "CREATE OPERATOR " + q.id(nsp) + "." + o.name + " (\n" + details + "\n);\n";
+  std::string sql = "CREATE OPERATOR " + q.id(nsp) + "." + o.name + " (\n" + details + "\n);\n";
   const std::string del = "DROP OPERATOR " + q.id(nsp) + "." + oprid + ";\n";
+  PGARC_TRY(appendExtensionMember(ctx, sql, o, "OPERATOR", oprid, nsp));
   if (o.dump & kCompDefinition) {
     ctx.add(plainDefinitionEntry(o, o.name, "OPERATOR", sql, del));
   }

@@ -2,6 +2,7 @@
 // (CREATE OPERATOR FAMILY plus ALTER ... ADD for members that belong to no
 // operator class).
 #include "dump/objects/kinds.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds_b_common.hpp"
 #include "dump/objects/opfamily_members.hpp"
 
@@ -54,6 +55,7 @@ Status dumpOpfamily(EmitContext& ctx, DumpableObject& obj) {
     appendAmMembers(sql, q, o.members, true, needComma);
     sql += ";\n";
   }
+  PGARC_TRY(appendExtensionMember(ctx, sql, o, "OPERATOR FAMILY", q.id(o.name) + using_, nsp));
   if (o.dump & kCompDefinition) ctx.add(plainDefinitionEntry(o, o.name, "OPERATOR FAMILY", sql, del));
   return dumpCommentSecLabelAcl(ctx, o, "OPERATOR FAMILY", q.id(o.name) + using_, nsp, nullptr);
 }

@@ -1,5 +1,6 @@
 // getProcLangs / dumpProcLang: procedural languages as pg_dump 15 dumps them.
 #include "dump/objects/function.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds.hpp"
 #include "dump/objects/kinds_a_common.hpp"
 
@@ -79,6 +80,7 @@ Status dumpProcLang(EmitContext& ctx, DumpableObject& obj) {
     sql = "CREATE OR REPLACE PROCEDURAL LANGUAGE " + qlanname;
   }
   sql += ";\n";
+  PGARC_TRY(appendExtensionMember(ctx, sql, l, "LANGUAGE", qlanname));
   if (l.dump & kCompDefinition)
     ctx.add(definitionEntry(l, l.name, "PROCEDURAL LANGUAGE", Section::PreData, sql,
                             "DROP PROCEDURAL LANGUAGE " + qlanname + ";\n", false));

@@ -58,7 +58,7 @@ std::string attributesQuery(const std::vector<uint32_t>& oids) {
          "(SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
          "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
          "WHERE co.oid = a.attcollation) END AS collname, "
-         "a.atttypid, a.attcollation AS attcollid "
+         "a.atttypid, a.attcollation AS attcollid, a.attlen, a.attalign "
          "FROM unnest('" + oidArray(oids) + "'::pg_catalog.oid[]) AS src(tbloid) "
          "JOIN pg_catalog.pg_attribute a ON (src.tbloid = a.attrelid) "
          "LEFT JOIN pg_catalog.pg_type t ON (a.atttypid = t.oid) "
@@ -91,7 +91,7 @@ Status getTables(CatalogContext& ctx) {
       "CASE WHEN c.reloftype <> 0 THEN c.reloftype::pg_catalog.regtype::text END AS reloftypename, "
       "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partkeydef, "
       "CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partbound, "
-      "c.relispopulated "
+      "c.relispopulated, c.relminmxid, tc.relminmxid AS tminmxid "
       "FROM pg_catalog.pg_class c "
       // A sequence's owner: pg_dump's LEFT JOIN, as a lateral probe of
       // pg_depend's index for sequences only (the join hashed all of
@@ -159,6 +159,8 @@ Status getTables(CatalogContext& ctx) {
     // Whether a materialized view is populated decides its REFRESH entry.
     t->relispopulated = t->relkind != 'm' || r.boolean(i, c);
     c++;
+    t->minmxid = r.oid(i, c++);
+    t->toast_minmxid = r.oid(i, c++);
 
     // selectDumpableTable
     const Selection& sel = ctx.selection;
@@ -314,6 +316,8 @@ Status getTableAttrs(CatalogContext& ctx) {
       a.collation = r.str(i, 19);
       a.typid = r.oid(i, 20);
       a.collid = r.oid(i, 21);
+      a.attlen = static_cast<int16_t>(r.integer(i, 22));
+      a.attalign = r.ch(i, 23);
       t->attrs.push_back(std::move(a));
       t->attrdefs.push_back(nullptr);
     }
@@ -338,9 +342,9 @@ Status getTableAttrs(CatalogContext& ctx) {
     def->name = t->name;
     def->ns = t->ns;
     def->dump = t->dump;
-    const AttributeInfo& col = t->attrs[adnum - 1];
-    bool printColumn = (col.islocal || t->ispartition) && !col.isdropped;
-    if (col.generated)
+    // pg_dump's shouldPrintColumn: a default of a column CREATE TABLE lists goes inline.
+    const bool printColumn = shouldPrintColumn(ctx.options, *t, static_cast<size_t>(adnum - 1));
+    if (t->attrs[adnum - 1].generated)
       def->separate = false;
     else if (t->relkind == 'v')
       def->separate = true;

@@ -2,6 +2,7 @@
 // plus ACLs), dumpAttrDef, dumpTableAttach.
 #include "dump/objects/rule.hpp"
 #include "dump/acl.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/comments.hpp"
 #include "dump/objects/kinds.hpp"
 
@@ -43,15 +44,82 @@ const char* relTypeName(char relkind) {
 
 std::string nsOf(const DumpableObject& o) { return o.ns ? o.ns->name : ""; }
 
+// What --binary-upgrade appends to CREATE TABLE: missing values, dropped and
+// inherited columns (CREATE TABLE listed every column to keep the physical
+// column order), inherited CHECK constraints, inheritance and typed tables
+// set up by ALTER TABLE, freeze horizons, a materialized view's populated flag.
+std::string binaryUpgradeTableFixups(const Quoter& quote, const TableInfo& t, const std::string& qrel) {
+  std::string q;
+  const std::string relLiteral = quote.literal(qrel);
+  for (const AttributeInfo& a : t.attrs) {
+    if (a.missingval.empty()) continue;
+    q += "\n-- set missing value.\nSELECT pg_catalog.binary_upgrade_set_missing_value(" + relLiteral +
+         "::pg_catalog.regclass," + quote.literal(a.name) + "," + quote.literal(a.missingval) + ");\n\n";
+  }
+  const std::string foreign = t.relkind == 'f' ? "FOREIGN " : "";
+  if (t.relkind == 'r' || t.relkind == 'f' || t.relkind == 'p') {
+    for (const AttributeInfo& a : t.attrs) {
+      if (a.isdropped) {
+        q += "\n-- For binary upgrade, recreate dropped column.\nUPDATE pg_catalog.pg_attribute\nSET attlen = " +
+             std::to_string(a.attlen) + ", attalign = '" + std::string(1, a.attalign) + "', attbyval = false\nWHERE attname = " +
+             quote.literal(a.name) + "\n  AND attrelid = " + relLiteral + "::pg_catalog.regclass;\n";
+        q += (t.relkind == 'f' ? "ALTER FOREIGN TABLE ONLY " : "ALTER TABLE ONLY ") + qrel + " DROP COLUMN " +
+             quote.id(a.name) + ";\n";
+      } else if (!a.islocal) {
+        q += "\n-- For binary upgrade, recreate inherited column.\nUPDATE pg_catalog.pg_attribute\n"
+             "SET attislocal = false\nWHERE attname = " + quote.literal(a.name) + "\n  AND attrelid = " + relLiteral +
+             "::pg_catalog.regclass;\n";
+      }
+    }
+    for (const ConstraintInfo* c : t.checkexprs) {
+      if (c->separate || c->conislocal || t.ispartition) continue;
+      q += "\n-- For binary upgrade, set up inherited constraint.\nALTER " + foreign + "TABLE ONLY " + qrel +
+           " ADD CONSTRAINT " + quote.id(c->name) + " " + c->condef + ";\n";
+      q += "UPDATE pg_catalog.pg_constraint\nSET conislocal = false\nWHERE contype = 'c' AND conname = " +
+           quote.literal(c->name) + "\n  AND conrelid = " + relLiteral + "::pg_catalog.regclass;\n";
+    }
+    if (!t.parents.empty() && !t.ispartition) {
+      q += "\n-- For binary upgrade, set up inheritance this way.\n";
+      for (const TableInfo* p : t.parents)
+        q += "ALTER " + foreign + "TABLE ONLY " + qrel + " INHERIT " + quote.qualified(nsOf(*p), p->name) + ";\n";
+    }
+    if (t.reloftype_oid != 0)
+      q += "\n-- For binary upgrade, set up typed tables this way.\nALTER TABLE ONLY " + qrel + " OF " + t.rare().reloftype +
+           ";\n";
+  }
+  if (t.relkind == 'r' || t.relkind == 'm') {
+    q += "\n-- For binary upgrade, set heap's relfrozenxid and relminmxid\nUPDATE pg_catalog.pg_class\n"
+         "SET relfrozenxid = '" + std::to_string(t.frozenxid) + "', relminmxid = '" + std::to_string(t.minmxid) +
+         "'\nWHERE oid = " + relLiteral + "::pg_catalog.regclass;\n";
+    if (t.toast_oid != 0)
+      q += "\n-- For binary upgrade, set toast's relfrozenxid and relminmxid\nUPDATE pg_catalog.pg_class\n"
+           "SET relfrozenxid = '" + std::to_string(t.toast_frozenxid) + "', relminmxid = '" +
+           std::to_string(t.toast_minmxid) + "'\nWHERE oid = '" + std::to_string(t.toast_oid) + "';\n";
+  }
+  if (t.relkind == 'm' && t.relispopulated)
+    q += "\n-- For binary upgrade, mark materialized view as populated\nUPDATE pg_catalog.pg_class\n"
+         "SET relispopulated = 't'\nWHERE oid = " + relLiteral + "::pg_catalog.regclass;\n";
+  return q;
+}
+
 Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
   const DumpOptions& o = ctx.options;
   const std::string nsName = nsOf(t);
   const std::string qrel = ctx.quote.qualified(nsName, t.name);
   std::string q, delq;
   std::string reltypename = relTypeName(t.relkind);
+  // Objects of pg_catalog come here for their privileges only.
+  const BinaryUpgradeOids* upgrade = (t.dump & kCompDefinition) ? ctx.binaryUpgrade : nullptr;
+  if (upgrade) {
+    PGARC_ASSIGN(q, upgrade->setTypeOidsByRel(t));
+  }
   if (t.relkind == 'v') {
     delq = "DROP VIEW " + qrel + ";\n";
-    q = "CREATE VIEW " + qrel;
+    if (upgrade) {
+      PGARC_ASSIGN(std::string oids, upgrade->setPgClassOids(t.catId.oid, false));
+      q += oids;
+    }
+    q += "CREATE VIEW " + qrel;
     if (t.dummy_view) {
       // The real definition comes later with the split-out ON SELECT rule.
       q += " AS\n" + dummyViewAsClause(ctx.quote, t);
@@ -66,7 +134,11 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
   } else {
     const std::string foreign = t.relkind == 'f' ? "FOREIGN " : "";
     delq = "DROP " + reltypename + " " + qrel + ";\n";
-    q = "CREATE " + std::string(t.relpersistence == 'u' ? "UNLOGGED " : "") + reltypename + " " + qrel;
+    if (upgrade) {
+      PGARC_ASSIGN(std::string oids, upgrade->setPgClassOids(t.catId.oid, false));
+      q += oids;
+    }
+    q += "CREATE " + std::string(t.relpersistence == 'u' ? "UNLOGGED " : "") + reltypename + " " + qrel;
     if (t.reloftype_oid != 0 && !o.binaryUpgrade) q += " OF " + t.rare().reloftype;
     int actual = 0;
     const bool isMatview = t.relkind == 'm';  // its columns come from the AS clause
@@ -139,6 +211,7 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
     } else {
       q += ";\n";
     }
+    if (upgrade) q += binaryUpgradeTableFixups(ctx.quote, t, qrel);
 
     for (size_t j = 0; j < t.attrs.size(); j++) {
       const AttributeInfo& a = t.attrs[j];
@@ -168,6 +241,11 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
       else if (t.relreplident == 'f') q += "\nALTER TABLE ONLY " + qrel + " REPLICA IDENTITY FULL;\n";
     }
     if (t.forcerowsec) q += "\nALTER TABLE ONLY " + qrel + " FORCE ROW LEVEL SECURITY;\n";
+  }
+  if (upgrade) {
+    PGARC_ASSIGN(std::string member,
+                 extensionMemberClause(ctx.store, ctx.quote, t, reltypename, ctx.quote.id(t.name), nsName));
+    q += member;
   }
 
   if (t.dump & kCompDefinition) {
@@ -220,9 +298,14 @@ Status dumpSequence(EmitContext& ctx, TableInfo& t) {
   std::string q, delq;
   if (!t.is_identity_sequence) delq = "DROP SEQUENCE " + qseq + ";\n";
   TableInfo* owner = t.owning_tab ? ctx.store.findTable(t.owning_tab) : nullptr;
+  // Servers 14+ give sequences no row type, so only the pg_class oids are kept.
+  const BinaryUpgradeOids* upgrade = (t.dump & kCompDefinition) ? ctx.binaryUpgrade : nullptr;
+  if (upgrade) {
+    PGARC_ASSIGN(q, upgrade->setPgClassOids(t.catId.oid, false));
+  }
   if (t.is_identity_sequence && owner && t.owning_col > 0 && static_cast<size_t>(t.owning_col) <= owner->attrs.size()) {
     const AttributeInfo& col = owner->attrs[t.owning_col - 1];
-    q = "ALTER TABLE " + ctx.quote.qualified(nsOf(*owner), owner->name) + " ALTER COLUMN " + ctx.quote.id(col.name) +
+    q += "ALTER TABLE " + ctx.quote.qualified(nsOf(*owner), owner->name) + " ALTER COLUMN " + ctx.quote.id(col.name) +
         " ADD GENERATED ";
     if (col.identity == 'a') q += "ALWAYS";
     else if (col.identity == 'd') q += "BY DEFAULT";
@@ -230,7 +313,7 @@ Status dumpSequence(EmitContext& ctx, TableInfo& t) {
     // Only when it differs from the table's, so older servers read the rest.
     if (t.relpersistence != owner->relpersistence) q += t.relpersistence == 'u' ? "    UNLOGGED\n" : "    LOGGED\n";
   } else {
-    q = std::string("CREATE ") + (t.relpersistence == 'u' ? "UNLOGGED " : "") + "SEQUENCE " + qseq + "\n";
+    q += std::string("CREATE ") + (t.relpersistence == 'u' ? "UNLOGGED " : "") + "SEQUENCE " + qseq + "\n";
     if (seq.type != "bigint") q += "    AS " + seq.type + "\n";
   }
   q += "    START WITH " + seq.start + "\n";
@@ -239,6 +322,10 @@ Status dumpSequence(EmitContext& ctx, TableInfo& t) {
   q += seq.max != defMax ? "    MAXVALUE " + seq.max + "\n" : std::string("    NO MAXVALUE\n");
   q += "    CACHE " + seq.cache + (seq.cycle ? "\n    CYCLE" : "");
   q += t.is_identity_sequence ? "\n);\n" : ";\n";
+  if (upgrade) {
+    PGARC_ASSIGN(std::string member, extensionMemberClause(ctx.store, ctx.quote, t, "SEQUENCE", ctx.quote.id(t.name), nsName));
+    q += member;
+  }
   if (t.dump & kCompDefinition) {
     EntrySpec e;
     e.dumpId = t.dumpId;

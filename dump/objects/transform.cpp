@@ -1,5 +1,6 @@
 // getTransforms / dumpTransform: transforms as pg_dump 15 dumps them.
 #include "dump/objects/function.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds.hpp"
 #include "dump/objects/kinds_b_common.hpp"
 
@@ -60,6 +61,7 @@ Status dumpTransform(EmitContext& ctx, DumpableObject& obj) {
     sql += "TO SQL WITH FUNCTION " + q.id(schemaName(*to)) + "." + functionSignature(*to, true, q);
   }
   sql += ");\n";
+  PGARC_TRY(appendExtensionMember(ctx, sql, t, "TRANSFORM", args));
   if (t.dump & kCompDefinition) {
     // pg_dump passes the transform's own dependencies explicitly.
     EntrySpec e = definitionEntry(t, "TRANSFORM " + args, "TRANSFORM", Section::PreData, sql,

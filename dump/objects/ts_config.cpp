@@ -1,6 +1,7 @@
 // getTSConfigurations / dumpTSConfig: text search configurations as pg_dump 15
 // dumps them (CREATE plus one ALTER ... ADD MAPPING per token type).
 #include "dump/objects/kinds.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds_b_common.hpp"
 
 namespace pgarc::dump {
@@ -76,6 +77,7 @@ Status dumpTSConfig(EmitContext& ctx, DumpableObject& obj) {
     }
   }
   if (!c.mappings.empty()) sql += ";\n";
+  PGARC_TRY(appendExtensionMember(ctx, sql, c, "TEXT SEARCH CONFIGURATION", q.id(c.name), nsp));
   if (c.dump & kCompDefinition)
     ctx.add(plainDefinitionEntry(c, c.name, "TEXT SEARCH CONFIGURATION", sql,
                                  "DROP TEXT SEARCH CONFIGURATION " + qualified + ";\n"));

@@ -1,6 +1,7 @@
 // getTSDictionaries / dumpTSDictionary: text search dictionaries as pg_dump 15
 // dumps them.
 #include "dump/objects/kinds.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds_b_common.hpp"
 
 namespace pgarc::dump {
@@ -46,6 +47,7 @@ Status dumpTSDictionary(EmitContext& ctx, DumpableObject& obj) {
                     "." + q.id(d.templateName);
   if (d.initoption) sql += ",\n    " + *d.initoption;
   sql += " );\n";
+  PGARC_TRY(appendExtensionMember(ctx, sql, d, "TEXT SEARCH DICTIONARY", q.id(d.name), nsp));
   if (d.dump & kCompDefinition)
     ctx.add(plainDefinitionEntry(d, d.name, "TEXT SEARCH DICTIONARY", sql,
                                  "DROP TEXT SEARCH DICTIONARY " + qualified + ";\n"));

@@ -1,5 +1,6 @@
 // getTSParsers / dumpTSParser: text search parsers as pg_dump 15 dumps them.
 #include "dump/objects/kinds.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds_b_common.hpp"
 
 namespace pgarc::dump {
@@ -45,6 +46,7 @@ Status dumpTSParser(EmitContext& ctx, DumpableObject& obj) {
   sql += "    END = " + p.end + ",\n";
   if (!p.headline.empty()) sql += "    HEADLINE = " + p.headline + ",\n";
   sql += "    LEXTYPES = " + p.lextype + " );\n";
+  PGARC_TRY(appendExtensionMember(ctx, sql, p, "TEXT SEARCH PARSER", ctx.quote.id(p.name), nsp));
   if (p.dump & kCompDefinition)
     ctx.add(plainDefinitionEntry(p, p.name, "TEXT SEARCH PARSER", sql,
                                  "DROP TEXT SEARCH PARSER " + qualified + ";\n", true, false));

@@ -1,5 +1,6 @@
 // getTSTemplates / dumpTSTemplate: text search templates as pg_dump 15 dumps them.
 #include "dump/objects/kinds.hpp"
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds_b_common.hpp"
 
 namespace pgarc::dump {
@@ -37,6 +38,7 @@ Status dumpTSTemplate(EmitContext& ctx, DumpableObject& obj) {
   std::string sql = "CREATE TEXT SEARCH TEMPLATE " + qualified + " (\n";
   if (!t.init.empty()) sql += "    INIT = " + t.init + ",\n";
   sql += "    LEXIZE = " + t.lexize + " );\n";
+  PGARC_TRY(appendExtensionMember(ctx, sql, t, "TEXT SEARCH TEMPLATE", ctx.quote.id(t.name), nsp));
   if (t.dump & kCompDefinition)
     ctx.add(plainDefinitionEntry(t, t.name, "TEXT SEARCH TEMPLATE", sql,
                                  "DROP TEXT SEARCH TEMPLATE " + qualified + ";\n", true, false));

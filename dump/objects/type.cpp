@@ -3,6 +3,7 @@
 // pg_dump does while dumping are batched here, one query per type kind.
 #include "dump/objects/type.hpp"
 
+#include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds.hpp"
 #include "dump/objects/kinds_a_common.hpp"
 #include "dump/side_queries.hpp"
@@ -36,10 +37,13 @@ std::string formatCollation(const Quoter& q, const CollationRef& c) {
 Status loadEnums(CatalogContext& ctx, std::map<uint32_t, TypeInfo*>& types) {
   std::vector<uint32_t> oids;
   for (auto& [oid, t] : types) oids.push_back(oid);
-  PGARC_ASSIGN(QueryResult r, ctx.conn.query("SELECT enumtypid, enumlabel FROM pg_catalog.pg_enum WHERE enumtypid = ANY(" +
+  PGARC_ASSIGN(QueryResult r, ctx.conn.query("SELECT enumtypid, enumlabel, oid FROM pg_catalog.pg_enum WHERE enumtypid = ANY(" +
                                              oidArrayLiteral(oids) + ") ORDER BY enumtypid, enumsortorder"));
   for (int i = 0; i < r.rows(); i++)
-    if (auto it = types.find(r.oid(i, 0)); it != types.end()) it->second->enumLabels.push_back(r.str(i, 1));
+    if (auto it = types.find(r.oid(i, 0)); it != types.end()) {
+      it->second->enumLabels.push_back(r.str(i, 1));
+      it->second->enumOids.push_back(r.oid(i, 2));
+    }
   return {};
 }
 
@@ -51,7 +55,7 @@ Status loadComposites(CatalogContext& ctx, std::map<uint32_t, TypeInfo*>& types)
                               "a.attisdropped, " +
                               collationColumns("CASE WHEN a.attcollation <> at.typcollation THEN a.attcollation "
                                                "ELSE 0 END") +
-                              " FROM pg_catalog.pg_type ct JOIN pg_catalog.pg_attribute a ON a.attrelid = ct.typrelid "
+                              ", a.attlen, a.attalign FROM pg_catalog.pg_type ct JOIN pg_catalog.pg_attribute a ON a.attrelid = ct.typrelid "
                               "LEFT JOIN pg_catalog.pg_type at ON at.oid = a.atttypid WHERE ct.oid = ANY(" +
                               oidArrayLiteral(oids) + ") AND a.attnum > 0 ORDER BY ct.oid, a.attnum"));
   for (int i = 0; i < r.rows(); i++) {
@@ -62,6 +66,8 @@ Status loadComposites(CatalogContext& ctx, std::map<uint32_t, TypeInfo*>& types)
     a.typdefn = r.str(i, 2);
     a.isdropped = r.boolean(i, 3);
     a.collation = collationAt(r, i, 4);
+    a.attlen = r.str(i, 6);
+    a.attalign = r.str(i, 7);
     it->second->attributes.push_back(std::move(a));
   }
   return {};
@@ -354,38 +360,79 @@ Status dumpType(EmitContext& ctx, DumpableObject& obj) {
   const std::string nsp = schemaName(t);
   const std::string qtypname = q.id(t.name);
   const std::string qualtypname = q.qualified(nsp, t.name);
+  // Types of pg_catalog come here for their privileges only.
+  const BinaryUpgradeOids* upgrade = (t.dump & kCompDefinition) ? ctx.binaryUpgrade : nullptr;
   std::string sql;
+  // --binary-upgrade: the type's oids first, ALTER EXTENSION ... ADD last.
+  auto setTypeOids = [&](bool forceArray, bool multirange) -> Status {
+    if (upgrade) {
+      PGARC_ASSIGN(sql, upgrade->setTypeOids(t.catId.oid, forceArray, multirange));
+    }
+    return {};
+  };
+  auto extensionMember = [&](const char* objtype) -> Status {
+    if (!upgrade) return {};
+    PGARC_ASSIGN(std::string member, extensionMemberClause(ctx.store, q, t, objtype, qtypname, nsp));
+    sql += member;
+    return {};
+  };
 
   if (t.typtype == 'e') {
-    sql = "CREATE TYPE " + qualtypname + " AS ENUM (";
-    for (size_t i = 0; i < t.enumLabels.size(); i++) {
+    PGARC_TRY(setTypeOids(false, false));
+    sql += "CREATE TYPE " + qualtypname + " AS ENUM (";
+    // A binary upgrade adds the labels one by one with their old oids.
+    for (size_t i = 0; !upgrade && i < t.enumLabels.size(); i++) {
       if (i) sql += ",";
       sql += "\n    " + q.literal(t.enumLabels[i]);
     }
     sql += "\n);\n";
+    for (size_t i = 0; upgrade && i < t.enumLabels.size() && i < t.enumOids.size(); i++) {
+      if (i == 0) sql += "\n-- For binary upgrade, must preserve pg_enum oids\n";
+      sql += "SELECT pg_catalog.binary_upgrade_set_next_pg_enum_oid('" + std::to_string(t.enumOids[i]) +
+             "'::pg_catalog.oid);\n";
+      sql += "ALTER TYPE " + qualtypname + " ADD VALUE " + q.literal(t.enumLabels[i]) + ";\n\n";
+    }
+    PGARC_TRY(extensionMember("TYPE"));
     emitType(ctx, t, "TYPE", sql, "DROP TYPE " + qualtypname + ";\n");
   } else if (t.typtype == 'c') {
-    sql = "CREATE TYPE " + qualtypname + " AS (";
+    if (upgrade) {
+      PGARC_TRY(setTypeOids(false, false));
+      PGARC_ASSIGN(std::string classOids, upgrade->setPgClassOids(t.typrelid, false));
+      sql += classOids;
+    }
+    sql += "CREATE TYPE " + qualtypname + " AS (";
     int actual = 0;
+    std::string dropped;
     for (const auto& a : t.attributes) {
-      if (a.isdropped && !ctx.options.binaryUpgrade) continue;
+      if (a.isdropped && !upgrade) continue;
       if (actual++ > 0) sql += ",";
       sql += "\n\t";
       if (!a.isdropped) {
         sql += q.id(a.name) + " " + a.typdefn;
         if (!a.collation.name.empty()) sql += " COLLATE " + formatCollation(q, a.collation);
+      } else {
+        // A placeholder keeps the attribute numbers; it gets the dropped
+        // attribute's length and alignment and is dropped right after.
+        sql += q.id(a.name) + " INTEGER /* dummy */";
+        dropped += "\n-- For binary upgrade, recreate dropped column.\nUPDATE pg_catalog.pg_attribute\nSET attlen = " +
+                   a.attlen + ", attalign = '" + a.attalign + "', attbyval = false\nWHERE attname = " +
+                   q.literal(a.name) + "\n  AND attrelid = " + q.literal(qualtypname) + "::pg_catalog.regclass;\n";
+        dropped += "ALTER TYPE " + qualtypname + " DROP ATTRIBUTE " + q.id(a.name) + ";\n";
       }
     }
-    sql += "\n);\n";
+    sql += "\n);\n" + dropped;
+    PGARC_TRY(extensionMember("TYPE"));
     emitType(ctx, t, "TYPE", sql, "DROP TYPE " + qualtypname + ";\n");
   } else if (t.typtype == 'd') {
-    sql = "CREATE DOMAIN " + qualtypname + " AS " + t.typdefn;
+    PGARC_TRY(setTypeOids(true, false));
+    sql += "CREATE DOMAIN " + qualtypname + " AS " + t.typdefn;
     if (!t.collation.name.empty()) sql += " COLLATE " + formatCollation(q, t.collation);
     if (t.typnotnull) sql += " NOT NULL";
     if (t.hasDefault) sql += " DEFAULT " + defaultClause(q, t);
     for (const ConstraintInfo* c : t.domChecks)
       if (!c->separate) sql += "\n\tCONSTRAINT " + q.id(c->name) + " " + c->condef;
     sql += ";\n";
+    PGARC_TRY(extensionMember("DOMAIN"));
     emitType(ctx, t, "DOMAIN", sql, "DROP DOMAIN " + qualtypname + ";\n");
     PGARC_TRY(dumpCommentSecLabelAcl(ctx, t, "DOMAIN", qtypname, nsp, &t.dacl, "TYPE"));
     // Each inline constraint's own comment, whether or not the domain has
@@ -404,16 +451,20 @@ Status dumpType(EmitContext& ctx, DumpableObject& obj) {
     }
     return {};
   } else if (t.typtype == 'r') {
-    sql = "CREATE TYPE " + qualtypname + " AS RANGE (\n    subtype = " + t.rngsubtype;
+    PGARC_TRY(setTypeOids(false, true));
+    sql += "CREATE TYPE " + qualtypname + " AS RANGE (\n    subtype = " + t.rngsubtype;
     if (!t.rngmultitypeNull) sql += ",\n    multirange_type_name = " + t.rngmultitype;
     if (!t.opcdefault) sql += ",\n    subtype_opclass = " + q.id(t.opcnsp) + "." + q.id(t.opcname);
     if (!t.collation.name.empty()) sql += ",\n    collation = " + formatCollation(q, t.collation);
     if (t.rngcanonical != "-") sql += ",\n    canonical = " + t.rngcanonical;
     if (t.rngsubdiff != "-") sql += ",\n    subtype_diff = " + t.rngsubdiff;
     sql += "\n);\n";
+    PGARC_TRY(extensionMember("TYPE"));
     emitType(ctx, t, "TYPE", sql, "DROP TYPE " + qualtypname + ";\n");
   } else if (t.typtype == 'b') {
-    sql = "CREATE TYPE " + qualtypname + " (\n    INTERNALLENGTH = " + (t.typlen == "-1" ? std::string("variable") : t.typlen);
+    // There may be a shell type already; the array type's oid matters anyway.
+    PGARC_TRY(setTypeOids(false, false));
+    sql += "CREATE TYPE " + qualtypname + " (\n    INTERNALLENGTH = " + (t.typlen == "-1" ? std::string("variable") : t.typlen);
     sql += ",\n    INPUT = " + t.typinput + ",\n    OUTPUT = " + t.typoutput;
     if (t.hasReceive) sql += ",\n    RECEIVE = " + t.typreceive;
     if (t.hasSend) sql += ",\n    SEND = " + t.typsend;
@@ -437,9 +488,13 @@ Status dumpType(EmitContext& ctx, DumpableObject& obj) {
     else if (t.typstorage == "m") sql += ",\n    STORAGE = main";
     if (t.typbyval) sql += ",\n    PASSEDBYVALUE";
     sql += "\n);\n";
+    PGARC_TRY(extensionMember("TYPE"));
     emitType(ctx, t, "TYPE", sql, "DROP TYPE " + qualtypname + " CASCADE;\n");
   } else if (t.typtype == 'p' && !t.isDefined) {
-    emitType(ctx, t, "TYPE", "CREATE TYPE " + qualtypname + ";\n", "DROP TYPE " + qualtypname + ";\n");
+    PGARC_TRY(setTypeOids(false, false));
+    sql += "CREATE TYPE " + qualtypname + ";\n";
+    PGARC_TRY(extensionMember("TYPE"));
+    emitType(ctx, t, "TYPE", sql, "DROP TYPE " + qualtypname + ";\n");
   } else {
     return {};  // pg_dump warns about an invalid typtype and skips it
   }
@@ -469,8 +524,12 @@ Status dumpShellType(EmitContext& ctx, DumpableObject& obj) {
   auto& s = static_cast<ShellTypeInfo&>(obj);
   if (ctx.options.dataOnly) return {};
   if (s.dump & kCompDefinition) {
-    EntrySpec e = definitionEntry(s, s.name, "SHELL TYPE", Section::PreData,
-                                  "CREATE TYPE " + ctx.quote.qualified(schemaName(s), s.name) + ";\n", std::nullopt);
+    std::string sql;
+    if (ctx.binaryUpgrade && s.baseType) {
+      PGARC_ASSIGN(sql, ctx.binaryUpgrade->setTypeOids(s.baseType->catId.oid, false, false));
+    }
+    sql += "CREATE TYPE " + ctx.quote.qualified(schemaName(s), s.name) + ";\n";
+    EntrySpec e = definitionEntry(s, s.name, "SHELL TYPE", Section::PreData, std::move(sql), std::nullopt);
     if (s.baseType) e.owner = s.baseType->owner;
     ctx.add(std::move(e));
   }

@@ -26,6 +26,7 @@ struct TypeAttribute {   // a composite type's column
   std::string typdefn;   // format_type
   bool isdropped = false;
   CollationRef collation;
+  std::string attlen, attalign;  // --binary-upgrade recreates dropped attributes with these
 };
 
 // What every pg_type row keeps. Table row types and automatic array and
@@ -53,6 +54,7 @@ struct TypeInfo : TypeCore {
   // Details for dumpType, loaded in batches for dumpable types.
   bool detailsLoaded = false;
   std::vector<std::string> enumLabels;
+  std::vector<uint32_t> enumOids;  // pg_enum oids, in label order
   std::vector<TypeAttribute> attributes;
   // domain
   bool typnotnull = false;

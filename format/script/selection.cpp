@@ -170,7 +170,11 @@ class Marker {
     // A partition's data loaded through its root carries only a comment as defn.
     if (!e.defn || e.defn->empty() || startsWith(*e.defn, "-- load via partition root ")) res &= ~kReqSchema;
     if (desc == "<Init>" && tag == "Max OID") return 0;
-    if (opt_.schemaOnly) res &= kReqSchema;
+    // pg_dump --binary-upgrade implies sequence data and keeps large objects'
+    // definitions, comments and privileges in a schema-only script.
+    const bool keptBySchemaOnly =
+        opt_.binaryUpgrade && (desc == "SEQUENCE SET" || desc == "BLOB" || isLargeObjectDependent(e));
+    if (opt_.schemaOnly && !keptBySchemaOnly) res &= kReqSchema;
     if (opt_.dataOnly) res &= kReqData;
     return res;
   }

@@ -15,26 +15,43 @@ std::vector<std::string> asServerUser(std::vector<std::string> argv) {
 }
 }  // namespace
 
-PgServer::PgServer(std::string binDir) : binDir_(binDir.empty() ? pgBinDir() : std::move(binDir)) {
+CommandResult runAsServerUser(std::vector<std::string> argv) { return run(asServerUser(std::move(argv))); }
+
+PgServer::PgServer(std::string binDir, bool startNow) : binDir_(binDir.empty() ? pgBinDir() : std::move(binDir)) {
   dir_ = makeTempDir("pgarc-pg-");
   if (geteuid() == 0) runShell("chown postgres " + shellQuote(dir_));
   chmod(dir_.c_str(), 0755);
-  std::string data = dir_ + "/data";
-  auto r = run(asServerUser({binDir_ + "/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
+  auto r = run(asServerUser({binDir_ + "/initdb", "-D", dataDir(), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                              "--locale=C", "--no-sync"}));
   if (r.exitCode != 0) {
     error_ = "initdb failed: " + r.err;
     return;
   }
+  if (startNow) start();
+}
+
+bool PgServer::start() {
   std::string opts = "-p " + std::to_string(port_) + " -k " + dir_ +
                      " -c listen_addresses='' -c fsync=off -c full_page_writes=off -c max_connections=40";
-  r = run(asServerUser({binDir_ + "/pg_ctl", "-D", data, "-o", opts, "-l", dir_ + "/server.log", "-w", "-t", "60",
-                        "start"}));
+  auto r = run(asServerUser({binDir_ + "/pg_ctl", "-D", dataDir(), "-o", opts, "-l", dir_ + "/server.log", "-w", "-t",
+                             "60", "start"}));
   if (r.exitCode != 0) {
     error_ = "pg_ctl start failed: " + r.err + r.out;
-    return;
+    return false;
   }
   started_ = true;
+  return true;
+}
+
+bool PgServer::stop() {
+  if (!started_) return true;
+  auto r = run(asServerUser({binDir_ + "/pg_ctl", "-D", dataDir(), "-m", "fast", "-w", "stop"}));
+  if (r.exitCode != 0) {
+    error_ = "pg_ctl stop failed: " + r.err + r.out;
+    return false;
+  }
+  started_ = false;
+  return true;
 }
 
 PgServer::~PgServer() {

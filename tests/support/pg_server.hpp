@@ -9,10 +9,14 @@
 
 namespace pgarc::test {
 
+// Runs a server binary as the `postgres` user when we are root.
+CommandResult runAsServerUser(std::vector<std::string> argv);
+
 class PgServer {
  public:
   // binDir: server binaries (initdb, pg_ctl, postgres). Empty = pgBinDir().
-  explicit PgServer(std::string binDir = {});
+  // start = false: initdb only (e.g. the new cluster of a pg_upgrade).
+  explicit PgServer(std::string binDir = {}, bool start = true);
   ~PgServer();
   PgServer(const PgServer&) = delete;
   PgServer& operator=(const PgServer&) = delete;
@@ -20,6 +24,11 @@ class PgServer {
   bool started() const { return started_; }
   const std::string& startupError() const { return error_; }
   const std::string& socketDir() const { return dir_; }
+  std::string dataDir() const { return dir_ + "/data"; }
+  // Clean shutdown (pg_upgrade insists on one) and start again; false with
+  // the reason in startupError().
+  bool stop();
+  bool start();
   int port() const { return port_; }
   // libpq connection string for a database on this server.
   std::string connString(const std::string& db = "postgres") const;

@@ -148,8 +148,6 @@ TEST(DumpOptions, DefaultsAndConflicts) {
   EXPECT_EQ(err({"-j2"}), "parallel backup only supported by the directory format");
   EXPECT_EQ(err({"-Z10"}), "-Z/--compress must be in range 0..9");
   EXPECT_EQ(err({"-Fx"}), "invalid output format \"x\" specified");
-  EXPECT_EQ(err({"--binary-upgrade", "-s", "-Fc"}),
-            "option --binary-upgrade is not supported by pgarc dump yet; use pg_dump for pg_upgrade");
   EXPECT_EQ(err({"--rows-per-insert=0"}), "--rows-per-insert must be in range 1..2147483647");
   EXPECT_NE(err({"a", "b"}).find("too many command-line arguments (first is \"b\")"), std::string::npos);
   EXPECT_NE(err({"--bogus"}).find("unrecognized option '--bogus'"), std::string::npos);
