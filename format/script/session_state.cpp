@@ -126,7 +126,7 @@ void selectTableAccessMethod(ScriptContext& ctx, const std::optional<std::string
 
 void reconnectTo(ScriptContext& ctx, const std::string& dbname) {
   ctx.out.put("\\unrestrict " + ctx.restrictKey + "\n");
-  ctx.out.put(psqlConnectCommand(dbname));
+  ctx.out.put(psqlConnectCommand(dbname, ctx.opt.quoteAllIdentifiers));
   ctx.out.put("\\restrict " + ctx.restrictKey + "\n\n");
   ctx.currUser.reset();
   ctx.currSchema.reset();

@@ -110,11 +110,11 @@ std::string byteaHexLiteral(std::string_view bytes, bool standardStrings) {
   return out;
 }
 
-std::string psqlConnectCommand(std::string_view dbname) {
+std::string psqlConnectCommand(std::string_view dbname, bool quoteAll) {
   bool plain = std::all_of(dbname.begin(), dbname.end(), isPlainConnChar);
   std::string out = "\\connect ";
   if (plain) {
-    out += quoteIdent(dbname);
+    out += quoteIdent(dbname, quoteAll);
   } else {
     // psql must not reinterpret the name's bytes in another client encoding.
     out = "\\encoding SQL_ASCII\n" + out + "-reuse-previous=on ";

@@ -18,8 +18,9 @@ std::string quoteQualified(std::string_view schema, std::string_view name);
 std::string quoteLiteral(std::string_view text, bool standardStrings);
 // Large-object bytes as a bytea hex literal: '\x..' or E'\\x..'.
 std::string byteaHexLiteral(std::string_view bytes, bool standardStrings);
-// The psql meta-command that connects to `dbname` (with trailing newline).
-std::string psqlConnectCommand(std::string_view dbname);
+// The psql meta-command that connects to `dbname` (with trailing newline);
+// a plain name is quoted too with --quote-all-identifiers.
+std::string psqlConnectCommand(std::string_view dbname, bool quoteAll = false);
 // Newlines and carriage returns become spaces so a name stays on one comment
 // line; an absent value prints as "-" or "" depending on `hyphenIfAbsent`.
 std::string sanitizeLine(const std::optional<std::string>& text, bool hyphenIfAbsent);

@@ -448,6 +448,7 @@ TEST(SqlText, QuoteIdentMatchesPostgresRules) {
   EXPECT_EQ(quoteIdent("a\"b"), "\"a\"\"b\"");
   EXPECT_EQ(script::psqlConnectCommand("db_1"), "\\connect db_1\n");
   EXPECT_EQ(script::psqlConnectCommand("Upper"), "\\connect \"Upper\"\n");
+  EXPECT_EQ(script::psqlConnectCommand("db_1", true), "\\connect \"db_1\"\n");  // --quote-all-identifiers
   EXPECT_EQ(script::psqlConnectCommand("a b"), "\\encoding SQL_ASCII\n\\connect -reuse-previous=on \"dbname='a b'\"\n");
 }
 
