@@ -4,7 +4,8 @@
 //  - `pgarc dump -Fp --restrict-key=K` equals `pg_dump -Fp --restrict-key=K`,
 //    also with --inserts, --column-inserts and one randomly chosen option set;
 //  - for -Fc, -Fd and -Ft, stock `pg_restore -f -` prints the same script
-//    from our archive as from stock pg_dump's, also with --create;
+//    from our archive as from stock pg_dump's, also with --create (and the
+//    same pg_restore -l listing for -Fc);
 //  - stock pg_restore --exit-on-error restores our archive, and pg_dump -Fp
 //    of the restored database equals that of the source.
 // A failure reports RapidCheck's shrunk counterexample: the SQL script that
@@ -38,6 +39,7 @@ constexpr const char* kRestrictKey = "--restrict-key=hostileKey";
 // "@schema" becomes a pattern that names the database's first schema.
 const std::vector<std::vector<std::string>> kExtraOptionSets = {
     {"--quote-all-identifiers"},
+    {"--quote-all-identifiers", "-C"},
     {"-C", "-c", "--if-exists"},
     {"-s"},
     {"-a", "--disable-triggers"},
@@ -61,9 +63,11 @@ std::string connValue(const std::string& v) {
   return out + "'";
 }
 
-// Database names: hostile, but not parsed as an option, a connection string
-// or a URI by pg_dump, and without the newline pg_dump refuses in \connect.
-std::string databaseName(const std::string& wanted, int serial) {
+// Database names: plain, or hostile but not parsed as an option, a
+// connection string or a URI by pg_dump, and without the newline pg_dump
+// refuses in \connect.
+std::string databaseName(const std::string& wanted, bool plain, int serial) {
+  if (plain) return "hostile_" + std::to_string(serial);
   std::string name = "h";
   for (char c : wanted)
     if (c != '\n' && c != '\r' && c != '=') name += c;
@@ -124,11 +128,12 @@ TEST_F(DumpHostile, GeneratedDatabasesMatchStockPgDump) {
   auto property = [&] {
     const hostile::Database database = *hostile::database();
     const std::string dbWanted = *hostile::hostileName();
+    const bool plainDbName = *rc::gen::inRange(0, 3) == 0;
     const std::vector<std::string> extra = *rc::gen::elementOf(kExtraOptionSets);
     const char restoreFormat = *rc::gen::elementOf(std::vector<char>{'c', 'd', 't'});
     const std::string sql = hostile::renderSql(database);
 
-    const std::string db = databaseName(dbWanted, ++serial);
+    const std::string db = databaseName(dbWanted, plainDbName, ++serial);
     const std::string restored = "hostile_restored_" + std::to_string(serial);
     DatabaseCleanup cleanup{{db, restored, restored + "_stock"}, makeTempDir("pgarc-hostile-"), dropDatabase};
     const std::string& dir = cleanup.dir;
@@ -193,6 +198,11 @@ TEST_F(DumpHostile, GeneratedDatabasesMatchStockPgDump) {
         const std::string label = "pg_restore " + format + (opts.empty() ? "" : " -C");
         if (oursScript.exitCode != 0) fail(label + " of our archive failed: " + oursScript.err);
         if (oursScript.out != stockScript.out) fail(label + ": " + firstDifference(oursScript.out, stockScript.out));
+      }
+      if (f == 'c') {
+        const std::string stockList = withoutArchiveTimestamp(run({restore, "-l", stockFile}).out);
+        const std::string oursList = withoutArchiveTimestamp(run({restore, "-l", oursFile}).out);
+        if (oursList != stockList) fail("pg_restore -l: " + firstDifference(oursList, stockList));
       }
     }
 

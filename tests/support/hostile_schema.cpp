@@ -1,6 +1,7 @@
 #include "tests/support/hostile_schema.hpp"
 
 #include <memory>
+#include <optional>
 
 namespace pgarc::test::hostile {
 
@@ -170,7 +171,8 @@ const std::vector<ColumnType>& columnTypes() {
                        "294276-12-31 23:59:59.999999+00"}, "timestamptz");
        }},
       {"interval", [] {
-         return typed({"-178956970 years -8 mons -2147483648 days -2562047788:00:54.775808",
+         return typed({"-178956970 years -8 mons -2147483648 days", "-2562047788:00:54.775807",
+                       "178956970 years 7 mons 2147483647 days 2562047788:00:54.775807",
                        "1 mon -1 day 00:00:00.000001", "0"}, "interval");
        }},
       {"timetz", [] { return typed({"24:00:00+15:59", "00:00:00-15:59", "12:34:56.789+01"}, "timetz"); }},
@@ -187,6 +189,17 @@ const std::vector<ColumnType>& columnTypes() {
 }
 
 std::string role() { return ident(pick(roleNames())); }
+
+// A comment on some objects only (an absent comment and an empty one are
+// the same to PostgreSQL).
+std::optional<std::string> maybeComment() {
+  if (*gen::inRange(0, 3) == 0) return std::nullopt;
+  return *hostileText();
+}
+
+std::string commentOn(const std::string& target, const std::optional<std::string>& text) {
+  return text ? "COMMENT ON " + target + " IS " + literal(*text) + ";\n" : "";
+}
 
 // A CHECK or filter expression that holds for every generated value but
 // carries a hostile literal through the server's deparser.
@@ -254,6 +267,8 @@ Fragment tableFragment() {
   std::vector<std::string> grantRoles;
   for (int i = 0; i < grants; ++i) grantRoles.push_back(role());
   const bool changeOwner = *gen::inRange(0, 4) == 0;
+  const bool columnOptions = *gen::inRange(0, 3) == 0;
+  const bool triggerWhen = *gen::arbitrary<bool>();
   const std::string owner = role();
   const auto conditionTexts = *gen::container<std::vector<std::string>>(4, hostileText());
 
@@ -310,7 +325,8 @@ Fragment tableFragment() {
               std::vector<std::string> args;
               for (const auto& a : triggerArgs) args.push_back(literal(a));
               sql += "CREATE TRIGGER " + nb.fresh(triggerName) + " BEFORE INSERT OR UPDATE ON " + table +
-                     " FOR EACH ROW EXECUTE FUNCTION " + fn + "(" + join(args, ", ") + ");\n";
+                     " FOR EACH ROW" + (triggerWhen ? " WHEN " + condition(1, "NEW.") : "") + " EXECUTE FUNCTION " + fn + "(" +
+                     join(args, ", ") + ");\n";
             }
             if (rule)
               sql += "CREATE RULE " + nb.fresh(ruleName) + " AS ON DELETE TO " + table + " WHERE " +
@@ -329,6 +345,9 @@ Fragment tableFragment() {
             for (size_t i = 0; i < grantRoles.size(); ++i)
               sql += i % 2 ? "GRANT SELECT (" + text + "), UPDATE (" + text + ") ON " + table + " TO " + grantRoles[i] + ";\n"
                            : "GRANT SELECT, INSERT ON " + table + " TO " + grantRoles[i] + " WITH GRANT OPTION;\n";
+            if (columnOptions)
+              sql += "ALTER TABLE " + table + " ALTER COLUMN " + text + " SET STATISTICS 321, ALTER COLUMN " + text +
+                     " SET (n_distinct = -0.5), ALTER COLUMN " + text + " SET STORAGE EXTERNAL;\n";
             if (changeOwner) sql += "ALTER TABLE " + table + " OWNER TO " + owner + ";\n";
             return sql;
           }};
@@ -340,7 +359,7 @@ Fragment enumFragment() {
   const auto labels = *gen::container<std::vector<std::string>>(*gen::inRange(1, 6), hostileText());
   const std::string added = *hostileText();
   const int rows = *gen::inRange(0, 4);
-  const std::string comment = *hostileText();
+  const auto comment = maybeComment();
   return {"enum", [=](NameBook& nb) {
             const std::string schema = nb.schema(schemaIndex);
             const std::string type = schema + "." + nb.fresh(typeName);
@@ -351,7 +370,7 @@ Fragment enumFragment() {
             std::string sql = "CREATE TYPE " + type + " AS ENUM (" + join(unique, ", ") + ");\n";
             if (!seen.count(clipUtf8(added)))
               sql += "ALTER TYPE " + type + " ADD VALUE " + literal(clipUtf8(added)) + " BEFORE " + unique[0] + ";\n";
-            sql += "COMMENT ON TYPE " + type + " IS " + literal(comment) + ";\n";
+            sql += commentOn("TYPE " + type, comment);
             const std::string table = schema + "." + nb.fresh(tableName);
             sql += "CREATE TABLE " + table + " (" + nb.fresh(columnName) + " " + type + " DEFAULT " + unique.back() + ");\n";
             for (int r = 0; r < rows; ++r)
@@ -364,7 +383,7 @@ Fragment domainFragment() {
   const size_t schemaIndex = *gen::arbitrary<size_t>();
   const std::string domainName = *hostileName(), constraintName = *hostileName(), tableName = *hostileName();
   const std::string def = *hostileText(), condition = harmlessCondition("VALUE", *hostileText());
-  const std::string comment = *hostileText(), constraintComment = *hostileText();
+  const auto comment = maybeComment(), constraintComment = maybeComment();
   const bool notNull = *gen::inRange(0, 3) == 0;
   const auto values = *gen::container<std::vector<std::string>>(*gen::inRange(0, 4), hostileText());
   return {"domain", [=](NameBook& nb) {
@@ -373,8 +392,8 @@ Fragment domainFragment() {
             const std::string constraint = nb.fresh(constraintName);
             std::string sql = "CREATE DOMAIN " + domain + " AS text DEFAULT " + literal(def) + " CONSTRAINT " +
                               constraint + " CHECK " + condition + (notNull ? " NOT NULL" : "") + ";\n";
-            sql += "COMMENT ON DOMAIN " + domain + " IS " + literal(comment) + ";\n";
-            sql += "COMMENT ON CONSTRAINT " + constraint + " ON DOMAIN " + domain + " IS " + literal(constraintComment) + ";\n";
+            sql += commentOn("DOMAIN " + domain, comment);
+            sql += commentOn("CONSTRAINT " + constraint + " ON DOMAIN " + domain, constraintComment);
             const std::string table = schema + "." + nb.fresh(tableName);
             sql += "CREATE TABLE " + table + " (v " + domain + ");\n";
             for (const auto& v : values) sql += "INSERT INTO " + table + " VALUES (" + literal(v) + ");\n";
@@ -411,8 +430,9 @@ Fragment compositeAndRangeFragment() {
 Fragment functionFragment() {
   const size_t schemaIndex = *gen::arbitrary<size_t>();
   const std::string fnName = *hostileName(), argName = *hostileName();
-  const std::string bodyText = *hostileText(), defaultArg = *hostileText(), comment = *hostileText();
-  const std::string setting = *hostileText();
+  const std::string bodyText = *hostileText(), defaultArg = *hostileText();
+  const auto comment = maybeComment();
+  const std::string setting = *hostileText(), pathElement = *hostileName();
   const int variant = *gen::inRange(0, 6);
   const bool grant = *gen::inRange(0, 2) == 0;
   const std::string grantee = role();
@@ -433,7 +453,7 @@ Fragment functionFragment() {
                 signature = fn + "(text)";
                 sql = "CREATE FUNCTION " + fn + "(" + arg + " text) RETURNS text LANGUAGE plpgsql AS " +
                       literal("BEGIN\n  RETURN " + literal(bodyText) + " || $q$ $$ $_$ $q$ || " + arg + ";\nEND\n") +
-                      " SET search_path = " + schema + ", \"$user\" SET application_name = " + literal(setting) + ";\n";
+                      " SET search_path = " + schema + ", " + ident(pathElement) + ", \"$user\" SET application_name = " + literal(setting) + ";\n";
                 break;
               case 2:  // SQL-standard body, deparsed by the server
                 signature = fn + "(text)";
@@ -456,7 +476,7 @@ Fragment functionFragment() {
                       literal(bodyText) + " || " + arg + ";\n";
             }
             const std::string kind = variant == 3 ? "PROCEDURE " : variant == 4 ? "AGGREGATE " : "FUNCTION ";
-            sql += "COMMENT ON " + kind + signature + " IS " + literal(comment) + ";\n";
+            sql += commentOn(kind + signature, comment);
             if (grant && variant != 4)
               sql += "REVOKE ALL ON " + kind + signature + " FROM PUBLIC;\nGRANT EXECUTE ON " + kind + signature +
                      " TO " + grantee + ";\n";
@@ -468,7 +488,8 @@ Fragment viewFragment() {
   const size_t schemaIndex = *gen::arbitrary<size_t>();
   const std::string baseName = *hostileName(), columnName = *hostileName(), viewName = *hostileName(),
                     aliasName = *hostileName(), mvName = *hostileName();
-  const std::string literalText = *hostileText(), filter = *hostileText(), value = *hostileText(), comment = *hostileText();
+  const std::string literalText = *hostileText(), filter = *hostileText(), value = *hostileText();
+  const auto comment = maybeComment();
   const bool withData = *gen::inRange(0, 3) != 0;
   const bool checkOption = *gen::inRange(0, 3) == 0;
   return {"view", [=](NameBook& nb) {
@@ -481,7 +502,7 @@ Fragment viewFragment() {
             sql += "CREATE VIEW " + view + " AS SELECT " + column + " AS " + alias + ", " + literal(literalText) +
                    "::text AS " + lit + " FROM " + base + " WHERE " + column + " IS DISTINCT FROM " + literal(filter) +
                    (checkOption ? " WITH LOCAL CHECK OPTION" : "") + ";\n";
-            sql += "COMMENT ON COLUMN " + view + "." + alias + " IS " + literal(comment) + ";\n";
+            sql += commentOn("COLUMN " + view + "." + alias, comment);
             sql += "CREATE MATERIALIZED VIEW " + mv + " AS SELECT " + alias + ", " + lit + " || " + literal(filter) + " AS " + l2 + " FROM " +
                    view + (withData ? "" : " WITH NO DATA") + ";\n";
             return sql;
@@ -490,7 +511,8 @@ Fragment viewFragment() {
 
 Fragment sequenceFragment() {
   const size_t schemaIndex = *gen::arbitrary<size_t>();
-  const std::string name = *hostileName(), comment = *hostileText();
+  const std::string name = *hostileName();
+  const auto comment = maybeComment();
   const bool descending = *gen::arbitrary<bool>();
   const int64_t step = *gen::inRange<int64_t>(1, 1000);
   const int64_t a = *gen::inRange<int64_t>(-1000000, 1000000), b = *gen::inRange<int64_t>(-1000000, 1000000);
@@ -509,7 +531,7 @@ Fragment sequenceFragment() {
                    (cycle ? " CYCLE" : "") + ";\n";
             sql += "SELECT setval(" + literal(seq) + ", " + std::to_string(lo + (hi - lo) / 2) + ", " +
                    (called ? "true" : "false") + ");\n";
-            sql += "COMMENT ON SEQUENCE " + seq + " IS " + literal(comment) + ";\n";
+            sql += commentOn("SEQUENCE " + seq, comment);
             return sql;
           }};
 }
@@ -520,14 +542,15 @@ Fragment collationAndTextSearchFragment() {
                     tableName = *hostileName();
   const std::string locale = pick({"und-u-ks-level2", "de-u-co-phonebk", "C", "en-US"});
   const bool icu = locale != "C";
-  const std::string comment = *hostileText(), value = *hostileText();
+  const std::string value = *hostileText();
+  const auto comment = maybeComment();
   return {"collation and text search", [=](NameBook& nb) {
             const std::string schema = nb.schema(schemaIndex);
             const std::string coll = schema + "." + nb.fresh(collName);
             std::string sql = "CREATE COLLATION " + coll + " (provider = " + (icu ? "icu" : "libc") +
                               ", locale = " + literal(locale) + (icu && locale[0] == 'u' ? ", deterministic = false" : "") +
                               ");\n";
-            sql += "COMMENT ON COLLATION " + coll + " IS " + literal(comment) + ";\n";
+            sql += commentOn("COLLATION " + coll, comment);
             const std::string table = schema + "." + nb.fresh(tableName);
             sql += "CREATE TABLE " + table + " (t text COLLATE " + coll + ");\n";
             sql += "INSERT INTO " + table + " VALUES (" + literal(value) + ");\n";
@@ -536,18 +559,19 @@ Fragment collationAndTextSearchFragment() {
             const std::string config = schema + "." + nb.fresh(configName);
             sql += "CREATE TEXT SEARCH CONFIGURATION " + config + " (COPY = pg_catalog.english);\n";
             sql += "ALTER TEXT SEARCH CONFIGURATION " + config + " ALTER MAPPING FOR asciiword WITH " + dict + ", simple;\n";
-            sql += "COMMENT ON TEXT SEARCH CONFIGURATION " + config + " IS " + literal(comment) + ";\n";
+            sql += commentOn("TEXT SEARCH CONFIGURATION " + config, comment);
             return sql;
           }};
 }
 
 Fragment largeObjectFragment() {
-  const std::string data = *hostileText(), comment = *hostileText();
+  const std::string data = *hostileText();
+  const auto comment = maybeComment();
   const bool grant = *gen::arbitrary<bool>(), owner = *gen::arbitrary<bool>();
   const std::string grantee = pick(roleNames()), newOwner = pick(roleNames());
   return {"large object", [=](NameBook&) {
             std::string body = "DECLARE o oid := lo_from_bytea(0, convert_to(" + literal(data) + ", 'UTF8'));\nBEGIN\n";
-            body += "  EXECUTE format('COMMENT ON LARGE OBJECT %s IS %L', o, " + literal(comment) + ");\n";
+            if (comment) body += "  EXECUTE format('COMMENT ON LARGE OBJECT %s IS %L', o, " + literal(*comment) + ");\n";
             if (grant) body += "  EXECUTE format('GRANT SELECT, UPDATE ON LARGE OBJECT %s TO %I', o, " + literal(grantee) + ");\n";
             if (owner) body += "  EXECUTE format('ALTER LARGE OBJECT %s OWNER TO %I', o, " + literal(newOwner) + ");\n";
             body += "END";
@@ -560,7 +584,10 @@ Fragment privilegesFragment() {
   const std::string forRole = role(), grantee = role(), schemaOwner = role();
   const std::string objects = pick({"TABLES", "SEQUENCES", "FUNCTIONS", "TYPES", "SCHEMAS"});
   const int variant = *gen::inRange(0, 4);
-  const std::string comment = *hostileText(), setting = *hostileText();
+  const std::string setting = *hostileText(), roleSetting = *hostileText();
+  const auto comment = maybeComment(), databaseComment = maybeComment();
+  const auto path = *gen::container<std::vector<std::string>>(*gen::inRange(1, 4), hostileName());
+  const std::string settingRole = pick(roleNames());
   return {"privileges", [=](NameBook& nb) {
             const std::string schema = nb.schema(schemaIndex);
             std::string sql;
@@ -570,11 +597,48 @@ Fragment privilegesFragment() {
                                                : " GRANT ALL ON " + objects + " TO " + grantee + ";\n");
             if (schema != "public") {
               sql += "GRANT USAGE ON SCHEMA " + schema + " TO " + grantee + " WITH GRANT OPTION;\n";
-              sql += "COMMENT ON SCHEMA " + schema + " IS " + literal(comment) + ";\n";
+              sql += commentOn("SCHEMA " + schema, comment);
               if (variant == 2) sql += "ALTER SCHEMA " + schema + " OWNER TO " + schemaOwner + ";\n";
             }
-            sql += "DO " + literal("BEGIN EXECUTE format('ALTER DATABASE %I SET application_name = %L', current_database(), " +
-                                   literal(setting) + "); END") + ";\n";
+            std::vector<std::string> pathIdents;
+            for (const auto& p : path) pathIdents.push_back(ident(p));
+            std::string body = "BEGIN\n  EXECUTE format('ALTER DATABASE %I SET application_name = %L', current_database(), " +
+                               literal(setting) + ");\n";
+            body += "  EXECUTE format('ALTER DATABASE %I SET search_path = %s', current_database(), " +
+                    literal(join(pathIdents, ", ")) + ");\n";
+            body += "  EXECUTE format('ALTER ROLE %I IN DATABASE %I SET application_name = %L', " + literal(settingRole) +
+                    ", current_database(), " + literal(roleSetting) + ");\n";
+            if (databaseComment)
+              body += "  EXECUTE format('COMMENT ON DATABASE %I IS %L', current_database(), " + literal(*databaseComment) + ");\n";
+            sql += "DO " + literal(body + "END") + ";\n";
+            return sql;
+          }};
+}
+
+Fragment foreignDataFragment() {
+  const size_t schemaIndex = *gen::arbitrary<size_t>();
+  const std::string wrapperName = *hostileName(), serverName = *hostileName(), tableName = *hostileName(),
+                    columnName = *hostileName();
+  const auto optionNames = *gen::container<std::vector<std::string>>(4, hostileName());
+  const auto optionValues = *gen::container<std::vector<std::string>>(5, hostileText());
+  const std::string mappedRole = pick(roleNames());
+  const auto comment = maybeComment();
+  return {"foreign data", [=](NameBook& nb) {
+            auto option = [&](size_t i) {
+              std::string name;
+              for (char c : optionNames[i])
+                if (c != '=') name += c;
+              return nb.fresh(name.empty() ? "opt" : name) + " " + literal(optionValues[i]);
+            };
+            const std::string wrapper = nb.fresh(wrapperName), server = nb.fresh(serverName);
+            std::string sql = "CREATE FOREIGN DATA WRAPPER " + wrapper + " OPTIONS (" + option(0) + ");\n";
+            sql += "CREATE SERVER " + server + " TYPE " + literal(optionValues[4]) + " VERSION " + literal(optionValues[1]) +
+                   " FOREIGN DATA WRAPPER " + wrapper + " OPTIONS (" + option(1) + ");\n";
+            sql += "CREATE USER MAPPING FOR " + ident(mappedRole) + " SERVER " + server + " OPTIONS (" + option(2) + ");\n";
+            sql += "CREATE FOREIGN TABLE " + nb.schema(schemaIndex) + "." + nb.fresh(tableName) + " (" +
+                   nb.fresh(columnName) + " text OPTIONS (" + option(3) + ") NOT NULL) SERVER " + server + ";\n";
+            sql += "GRANT USAGE ON FOREIGN SERVER " + server + " TO " + ident(mappedRole) + ";\n";
+            sql += commentOn("SERVER " + server, comment);
             return sql;
           }};
 }
@@ -671,12 +735,12 @@ rc::Gen<Database> database() {
         gen::exec(tableFragment), gen::exec(enumFragment), gen::exec(domainFragment),
         gen::exec(compositeAndRangeFragment), gen::exec(functionFragment), gen::exec(viewFragment),
         gen::exec(sequenceFragment), gen::exec(collationAndTextSearchFragment), gen::exec(largeObjectFragment),
-        gen::exec(privilegesFragment),
+        gen::exec(privilegesFragment), gen::exec(foreignDataFragment),
     };
     db.fragments = *gen::container<std::vector<Fragment>>(
-        *gen::inRange(1, 9), gen::weightedOneOf<Fragment>({{6, kinds[0]}, {2, kinds[1]}, {2, kinds[2]}, {2, kinds[3]},
+        *gen::inRange(2, 11), gen::weightedOneOf<Fragment>({{6, kinds[0]}, {2, kinds[1]}, {2, kinds[2]}, {2, kinds[3]},
                                                             {3, kinds[4]}, {2, kinds[5]}, {1, kinds[6]}, {1, kinds[7]},
-                                                            {1, kinds[8]}, {1, kinds[9]}}));
+                                                            {1, kinds[8]}, {2, kinds[9]}, {1, kinds[10]}}));
     return db;
   });
 }
