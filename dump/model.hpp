@@ -159,8 +159,8 @@ struct AttributeInfo {
   int typmod = -1;
   int stattarget = -1;
   int inhcount = 0;
-  uint32_t typid = 0;          // atttypid and attcollation, for the index
-  uint32_t collid = 0;         // definitions getIndexes writes
+  uint32_t typid = 0;          // atttypid (0 for a domain) and attcollation,
+  uint32_t collid = 0;         // for the index definitions getIndexes writes
   char storage = '\0';         // attstorage
   char typstorage = '\0';      // the type's default storage
   char identity = '\0';        // attidentity: '\0', 'a', 'd'

@@ -114,7 +114,8 @@ std::optional<std::string> columnList(const TableInfo& t, const std::vector<uint
 
 // The key columns of a plain index when pg_get_indexdef would print nothing
 // but their names: each column's operator class is the default one for the
-// column's type (get_opclass_name), its collation none or the column's.
+// column's type (get_opclass_name; columns of a domain type are left to the
+// server, see AttributeInfo::typid), its collation none or the column's.
 std::optional<std::string> plainIndexColumns(const TableInfo& t, const std::vector<uint32_t>& keys,
                                              const std::vector<uint32_t>& opclasses,
                                              const std::vector<uint32_t>& collations,

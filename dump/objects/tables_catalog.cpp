@@ -58,7 +58,11 @@ std::string attributesQuery(const std::vector<uint32_t>& oids) {
          "(SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
          "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
          "WHERE co.oid = a.attcollation) END AS collname, "
-         "a.atttypid, a.attcollation AS attcollid, a.attlen, a.attalign "
+         // 0 for a domain: ruleutils compares an index's operator class with
+         // the domain's base type's default (GetDefaultOpClass), which
+         // getIndexes does not know, so such indexes go to pg_get_indexdef.
+         "CASE WHEN t.typtype = 'd' THEN 0 ELSE a.atttypid END AS atttypid, a.attcollation AS attcollid, "
+         "a.attlen, a.attalign "
          "FROM unnest('" + oidArray(oids) + "'::pg_catalog.oid[]) AS src(tbloid) "
          "JOIN pg_catalog.pg_attribute a ON (src.tbloid = a.attrelid) "
          "LEFT JOIN pg_catalog.pg_type t ON (a.atttypid = t.oid) "

@@ -75,6 +75,10 @@ CREATE INDEX keys_b_default ON other.keys (b COLLATE "default");
 CREATE INDEX keys_explicit_ops ON other.keys ("Order" int4_ops, "select");
 CREATE INDEX keys_siglen ON other.keys USING gist (t tsvector_ops (siglen = 100));
 ALTER TABLE other.keys RENAME COLUMN a TO "A renamed";
+CREATE OPERATOR CLASS other.dint_ops DEFAULT FOR TYPE other.dint USING btree AS
+  OPERATOR 1 <(int4, int4), OPERATOR 2 <=(int4, int4), OPERATOR 3 =(int4, int4), OPERATOR 4 >=(int4, int4),
+  OPERATOR 5 >(int4, int4), FUNCTION 1 (other.dint, other.dint) btint4cmp(int4, int4);
+CREATE INDEX domain_ops ON other."T 1" (d other.dint_ops);
 CREATE ROLE one_connection LOGIN CONNECTION LIMIT 1 IN ROLE pg_read_all_data;
 )SQL";
 
@@ -160,6 +164,8 @@ TEST_F(DumpSideConnections, EqualsStockWithAndWithoutSideConnections) {
   EXPECT_NE(script.find("CREATE INDEX keys_b_default ON other.keys USING btree (b COLLATE \"default\");"),
             std::string::npos);
   EXPECT_NE(script.find("USING gist (t tsvector_ops (siglen='100'));"), std::string::npos);
+  EXPECT_NE(script.find("CREATE INDEX domain_ops ON other.\"T 1\" USING btree (d other.dint_ops);"),
+            std::string::npos);
   EXPECT_EQ(script, restoreScript(sides));
   EXPECT_EQ(script, restoreScript(single));
   EXPECT_EQ(listing(s), listing(sides));
