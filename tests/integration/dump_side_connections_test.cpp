@@ -1,9 +1,11 @@
 // `pgarc dump` reads part of the catalog on side connections in the dump's
 // snapshot (dump/side_queries.hpp), and writes the definitions of plain
-// indexes without pg_get_indexdef (dump/objects/indexes.cpp). Checked here on
-// a database with enough tables for the index reads to be split over the
-// side connections, and indexes of every shape that pg_get_indexdef writes
-// with something more than column names:
+// indexes and of PRIMARY KEY / UNIQUE constraints itself, without
+// pg_get_indexdef / pg_get_constraintdef (dump/objects/indexes.cpp). Checked
+// here on a database with enough tables for the index reads to be split over
+// the side connections, indexes of every shape that pg_get_indexdef writes
+// with something more than column names, and constraints on renamed, keyword
+// and dropped-neighbour columns:
 //   - the archive equals stock pg_dump's (restore script and listing);
 //   - it is the same with PGARC_SIDE_CONNECTIONS=0 (everything on the main
 //     connection) as with the side connections;
