@@ -99,6 +99,24 @@ using DumpId = int;
 
 struct NamespaceInfo;
 
+// A part of an object that most objects of its kind lack, allocated when
+// first written; reads of an absent one see a default T.
+template <class T>
+class OnDemand {
+ public:
+  const T& get() const {
+    static const T kAbsent;
+    return part_ ? *part_ : kAbsent;
+  }
+  T& edit() {
+    if (!part_) part_ = std::make_unique<T>();
+    return *part_;
+  }
+
+ private:
+  std::unique_ptr<T> part_;
+};
+
 // ACL columns pg_dump reads for any object that has privileges.
 struct AclInfo {
   std::string acl;        // aclitem[] text, "" when NULL
@@ -152,10 +170,15 @@ struct TableInfo;
 struct AttributeInfo {
   std::string name;
   std::string typname;         // format_type(atttypid, atttypmod)
-  std::string attoptions;      // "opt=val, ..." or ""
-  std::string collation;       // collation name qualified, "" when default for the type
-  std::string attfdwoptions;
-  std::string missingval;
+  // Texts few columns have, "" when absent.
+  struct RareTexts {
+    std::string attoptions;    // "opt=val, ..." or ""
+    std::string collation;     // collation name qualified, "" when default for the type
+    std::string attfdwoptions;
+    std::string missingval;
+  };
+  const RareTexts& rare() const { return rare_.get(); }
+  RareTexts& editRare() { return rare_.edit(); }
   int typmod = -1;
   int stattarget = -1;
   int inhcount = 0;
@@ -174,6 +197,9 @@ struct AttributeInfo {
   bool islocal = true;
   bool hasmissing = false;
   bool inheritedNotNull = false;  // pg_dump's notnull from parent (flagInhAttrs)
+
+ private:
+  OnDemand<RareTexts> rare_;
 };
 
 // A column default (DO_ATTRDEF).
@@ -275,14 +301,8 @@ struct TableInfo : DumpableObject {
     std::string partbound;       // pg_get_expr(relpartbound)
     std::string viewdef;         // pg_get_viewdef for views/matviews
   };
-  const RareTexts& rare() const {
-    static const RareTexts kNone;
-    return rare_ ? *rare_ : kNone;
-  }
-  RareTexts& editRare() {
-    if (!rare_) rare_ = std::make_unique<RareTexts>();
-    return *rare_;
-  }
+  const RareTexts& rare() const { return rare_.get(); }
+  RareTexts& editRare() { return rare_.edit(); }
   int ncheck = 0;
   bool hascolumnACLs = false;
   // Columns whose privileges differ or have a pg_init_privs base, in attnum
@@ -309,7 +329,7 @@ struct TableInfo : DumpableObject {
   int numParents() const { return static_cast<int>(parents.size()); }
 
  private:
-  std::unique_ptr<RareTexts> rare_;
+  OnDemand<RareTexts> rare_;
 };
 
 // ALTER TABLE parent ATTACH PARTITION child FOR VALUES ...

@@ -67,7 +67,7 @@ std::string dummyViewAsClause(const Quoter& q, const TableInfo& t) {
     if (!first) s += ",";
     first = false;
     s += "\n    NULL::" + a.typname;
-    if (!a.collation.empty()) s += " COLLATE " + a.collation;
+    if (!a.rare().collation.empty()) s += " COLLATE " + a.rare().collation;
     s += " AS " + q.id(a.name);
   }
   return s;

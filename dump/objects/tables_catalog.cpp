@@ -311,13 +311,13 @@ Status getTableAttrs(CatalogContext& ctx) {
       a.isdropped = r.boolean(i, 9);
       a.islocal = r.boolean(i, 10);
       a.typname = r.str(i, 11);
-      a.attoptions = r.str(i, 12);
-      a.attfdwoptions = r.str(i, 14);
+      if (!r.get(i, 12).empty()) a.editRare().attoptions = r.str(i, 12);
+      if (!r.get(i, 14).empty()) a.editRare().attfdwoptions = r.str(i, 14);
       a.compression = r.ch(i, 15);
       a.identity = r.ch(i, 16);
-      a.missingval = r.str(i, 17);
+      if (!r.get(i, 17).empty()) a.editRare().missingval = r.str(i, 17);
       a.generated = r.ch(i, 18);
-      a.collation = r.str(i, 19);
+      if (!r.get(i, 19).empty()) a.editRare().collation = r.str(i, 19);
       a.typid = r.oid(i, 20);
       a.collid = r.oid(i, 21);
       a.attlen = static_cast<int16_t>(r.integer(i, 22));

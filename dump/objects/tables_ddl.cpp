@@ -52,9 +52,9 @@ std::string binaryUpgradeTableFixups(const Quoter& quote, const TableInfo& t, co
   std::string q;
   const std::string relLiteral = quote.literal(qrel);
   for (const AttributeInfo& a : t.attrs) {
-    if (a.missingval.empty()) continue;
+    if (a.rare().missingval.empty()) continue;
     q += "\n-- set missing value.\nSELECT pg_catalog.binary_upgrade_set_missing_value(" + relLiteral +
-         "::pg_catalog.regclass," + quote.literal(a.name) + "," + quote.literal(a.missingval) + ");\n\n";
+         "::pg_catalog.regclass," + quote.literal(a.name) + "," + quote.literal(a.rare().missingval) + ");\n\n";
   }
   const std::string foreign = t.relkind == 'f' ? "FOREIGN " : "";
   if (t.relkind == 'r' || t.relkind == 'f' || t.relkind == 'p') {
@@ -165,7 +165,7 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
           q += " DEFAULT " + def->adef_expr;
       }
       if (printNotNull) q += " NOT NULL";
-      if (!a.collation.empty()) q += " COLLATE " + a.collation;
+      if (!a.rare().collation.empty()) q += " COLLATE " + a.rare().collation;
     }
     for (ConstraintInfo* c : t.checkexprs) {
       if (c->separate || (!c->conislocal && !t.ispartition)) continue;
@@ -232,9 +232,9 @@ Status dumpTableSchema(EmitContext& ctx, TableInfo& t) {
         if (a.compression == 'p') q += alter + " SET COMPRESSION pglz;\n";
         else if (a.compression == 'l') q += alter + " SET COMPRESSION lz4;\n";
       }
-      if (!a.attoptions.empty()) q += alter + " SET (" + a.attoptions + ");\n";
-      if (t.relkind == 'f' && !a.attfdwoptions.empty())
-        q += "ALTER FOREIGN TABLE " + qrel + " ALTER COLUMN " + col + " OPTIONS (\n    " + a.attfdwoptions + "\n);\n";
+      if (!a.rare().attoptions.empty()) q += alter + " SET (" + a.rare().attoptions + ");\n";
+      if (t.relkind == 'f' && !a.rare().attfdwoptions.empty())
+        q += "ALTER FOREIGN TABLE " + qrel + " ALTER COLUMN " + col + " OPTIONS (\n    " + a.rare().attfdwoptions + "\n);\n";
     }
     if (t.relkind == 'r' || t.relkind == 'p' || t.relkind == 'm') {
       if (t.relreplident == 'n') q += "\nALTER TABLE ONLY " + qrel + " REPLICA IDENTITY NOTHING;\n";
