@@ -234,17 +234,25 @@ struct IndxInfo : DumpableObject {
   IndxInfo() : DumpableObject(ObjectType::Index) {}
   TableInfo* table = nullptr;
   std::string indexdef;       // pg_get_indexdef
-  std::string tablespace;
-  std::string indstatcols;    // column numbers with statistics targets
-  std::string indstatvals;
+  // What few indexes have, "" or empty when absent.
+  struct RareParts {
+    std::string tablespace;
+    std::string indstatcols;  // column numbers with statistics targets
+    std::string indstatvals;
+    std::vector<DumpableObject*> partattaches;  // INDEX ATTACH objects of a partitioned index
+  };
+  const RareParts& rare() const { return rare_.get(); }
+  RareParts& editRare() { return rare_.edit(); }
   int indnkeyattrs = 0;
   int indnattrs = 0;
   bool indisclustered = false;
   bool indisreplident = false;
   bool indnullsnotdistinct = false;
   uint32_t parentidx = 0;      // partitioned parent index oid
-  std::vector<DumpableObject*> partattaches;
   uint32_t indexconstraint = 0;  // oid of the owning constraint, 0 if none
+
+ private:
+  OnDemand<RareParts> rare_;
 };
 
 // ALTER INDEX parent ATTACH PARTITION child.

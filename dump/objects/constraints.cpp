@@ -55,11 +55,11 @@ Status getConstraints(CatalogContext& ctx) {
         std::vector<std::pair<IndxInfo*, size_t>> stack{{idx, 0}};
         while (!stack.empty()) {
           auto& [cur, next] = stack.back();
-          if (!cur || next >= cur->partattaches.size()) {
+          if (!cur || next >= cur->rare().partattaches.size()) {
             stack.pop_back();
             continue;
           }
-          DumpableObject* att = cur->partattaches[next++];
+          DumpableObject* att = cur->rare().partattaches[next++];
           addDependency(*raw, att->dumpId);
           stack.emplace_back(static_cast<IndexAttachInfo*>(att)->partitionIdx, 0);
         }
@@ -101,7 +101,7 @@ Status dumpConstraint(EmitContext& ctx, DumpableObject& obj) {
     e.defn = q;
     e.dropStmt = "ALTER " + foreign + "TABLE ONLY " + qtab + " DROP CONSTRAINT " + qcon + ";\n";
     e.desc = "CONSTRAINT";
-    e.tablespace = idx ? idx->tablespace : std::string();
+    e.tablespace = idx ? idx->rare().tablespace : std::string();
     emit = true;
   } else if (con.contype == 'f') {
     const std::string only = t.relkind == 'p' ? "" : "ONLY ";

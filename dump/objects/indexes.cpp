@@ -206,13 +206,15 @@ Status getIndexes(CatalogContext& ctx) {
     idx->table = t;
     idx->indexdef = r.str(i, 4);
     idx->indisclustered = r.boolean(i, 6);
-    idx->tablespace = r.str(i, 14);
+    if (!r.get(i, 14).empty()) idx->editRare().tablespace = r.str(i, 14);
     idx->indisreplident = r.boolean(i, 16);
     idx->parentidx = r.oid(i, 17);
     idx->indnkeyattrs = static_cast<int>(r.integer(i, 18));
     idx->indnattrs = static_cast<int>(r.integer(i, 19));
-    idx->indstatcols = r.str(i, 20);
-    idx->indstatvals = r.str(i, 21);
+    if (!r.get(i, 20).empty() || !r.get(i, 21).empty()) {
+      idx->editRare().indstatcols = r.str(i, 20);
+      idx->editRare().indstatvals = r.str(i, 21);
+    }
     idx->indnullsnotdistinct = r.boolean(i, 22);
     idx->dump = t->dump;
     const std::vector<uint32_t> keys = numbersIn(r.get(i, 5));
@@ -292,7 +294,7 @@ Status flagInhIndexes(CatalogContext& ctx) {
       addDependency(*raw, parent->dumpId);
       addDependency(*raw, t->dumpId);
       addDependency(*raw, parent->table->dumpId);
-      parent->partattaches.push_back(raw);
+      parent->editRare().partattaches.push_back(raw);
     }
   }
   return {};
@@ -314,9 +316,9 @@ Status dumpIndex(EmitContext& ctx, DumpableObject& obj) {
     q += idx.indexdef + ";\n";
     if (idx.indisclustered)
       q += "\nALTER TABLE " + ctx.quote.qualified(nsName, t.name) + " CLUSTER ON " + qname + ";\n";
-    if (!idx.indstatcols.empty() || !idx.indstatvals.empty()) {
-      auto cols = parsePgArrayText(idx.indstatcols);
-      auto vals = parsePgArrayText(idx.indstatvals);
+    if (!idx.rare().indstatcols.empty() || !idx.rare().indstatvals.empty()) {
+      auto cols = parsePgArrayText(idx.rare().indstatcols);
+      auto vals = parsePgArrayText(idx.rare().indstatvals);
       for (size_t j = 0; j < cols.size() && j < vals.size(); j++)
         q += "ALTER INDEX " + qqname + " ALTER COLUMN " + cols[j] + " SET STATISTICS " + vals[j] + ";\n";
     }
@@ -328,7 +330,7 @@ Status dumpIndex(EmitContext& ctx, DumpableObject& obj) {
       e.catId = idx.catId;
       e.tag = idx.name;
       e.namespace_ = nsName;
-      e.tablespace = idx.tablespace;
+      e.tablespace = idx.rare().tablespace;
       e.owner = t.owner;
       e.desc = "INDEX";
       e.section = Section::PostData;
