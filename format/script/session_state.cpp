@@ -125,6 +125,11 @@ void selectTableAccessMethod(ScriptContext& ctx, const std::optional<std::string
 }
 
 void reconnectTo(ScriptContext& ctx, const std::string& dbname) {
+  // psql cannot take such a name in \connect; pg_dump and pg_restore stop here.
+  if (dbname.find_first_of("\n\r") != std::string::npos) {
+    ctx.out.fail(makeError("database name contains a newline or carriage return: \"" + dbname + "\""));
+    return;
+  }
   ctx.out.put("\\unrestrict " + ctx.restrictKey + "\n");
   ctx.out.put(psqlConnectCommand(dbname, ctx.opt.quoteAllIdentifiers));
   ctx.out.put("\\restrict " + ctx.restrictKey + "\n\n");

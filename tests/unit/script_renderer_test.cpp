@@ -153,6 +153,22 @@ TEST(ScriptRenderer, CreateConnectsToTheNewDatabaseAndRepeatsTheSetBlock) {
   EXPECT_FALSE(contains(render(sampleToc(), {}), "CREATE DATABASE"));
 }
 
+// pg_dump -C and pg_restore -C stop with an error where \connect would need a
+// name with a newline or carriage return (found by the hostile-schema work).
+TEST(ScriptRenderer, CreateRefusesADatabaseNameWithANewline) {
+  ArchiveToc toc = sampleToc();
+  for (auto& e : toc.entries)
+    if (e.descStr() == "DATABASE") e.tag = "new\nline";
+  RestoreOptions o;
+  o.create = true;
+  o.restrictKey = "KEY";
+  FakeData data;
+  MemoryOutput out;
+  Status st = renderScript(toc, data, o, out);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message, "database name contains a newline or carriage return: \"new\nline\"");
+}
+
 TEST(ScriptRenderer, CleanDropsInReverseOrderWithIfExists) {
   RestoreOptions o;
   o.clean = true;
