@@ -5,6 +5,7 @@
 #include "dump/acl.hpp"
 #include "dump/binary_upgrade.hpp"
 #include "dump/database.hpp"
+#include "dump/objects/large_objects.hpp"
 #include "dump/objects/type.hpp"
 #include "dump/selection.hpp"
 #include "dump/side_queries.hpp"
@@ -91,33 +92,6 @@ void getTableDataFKConstraints(ObjectStore& store) {
     if (!ref || !ref->dataObj) continue;
     addDependency(*c.table->dataObj, ref->dataObj->dumpId);
   }
-}
-
-Status getBlobs(Connection& conn, ObjectStore& store) {
-  PGARC_ASSIGN(QueryResult r,
-               conn.query("SELECT oid, pg_catalog.pg_get_userbyid(lomowner) AS rolname, lomacl, "
-                          "pg_catalog.acldefault('L', lomowner) AS acldefault "
-                          "FROM pg_catalog.pg_largeobject_metadata"));
-  uint32_t lomOid = store.catalogOid("pg_largeobject");  // pg_dump files blobs under pg_largeobject
-  for (int i = 0; i < r.rows(); i++) {
-    auto b = std::make_unique<BlobInfo>();
-    b->catId = {lomOid, r.oid(i, 0)};
-    b->name = r.str(i, 0);
-    b->owner = r.str(i, 1);
-    b->dacl = {r.str(i, 2), r.str(i, 3), "", ""};
-    b->dump = kCompAll;
-    b->components |= kCompData;
-    if (!r.isNull(i, 2)) b->components |= kCompAcl;
-    store.add(std::move(b));
-  }
-  if (r.rows() > 0) {
-    auto d = std::make_unique<PlainObject>(ObjectType::BlobData);
-    d->name = "BLOBS";
-    d->dump = kCompAll;
-    d->components |= kCompData;
-    store.add(std::move(d));
-  }
-  return {};
 }
 
 // A view's dependencies are recorded on its ON SELECT rule; they are
@@ -388,7 +362,7 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
   // A binary upgrade copies pg_largeobject but not the large objects' metadata.
   if (outputBlobs || o.binaryUpgrade) {
     if (info) info("reading large objects");
-    PGARC_TRY(getBlobs(conn, store));
+    PGARC_TRY(readLargeObjects(conn, store));
   }
   if (info) info("reading dependency data");
   PGARC_TRY(getDependencies(conn, side, store));
@@ -449,6 +423,7 @@ Result<DumpPlan> buildDumpPlan(Connection& conn, const DumpOptions& o, const Quo
   plan.entries = std::move(ectx.entries);
   plan.specs = std::move(ectx.specs);
   plan.producers = std::move(ectx.producers);  // a deque's move keeps its elements in place
+  plan.runs = std::move(ectx.runs);
   plan.dbname = conn.database();
   plan.serverVersion = conn.serverVersionString();
   return plan;

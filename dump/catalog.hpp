@@ -14,6 +14,7 @@ struct DumpPlan {
   std::vector<TocEntry> entries;         // archive order, all that was emitted
   std::vector<const EntrySpec*> specs;   // parallel to entries (EmitContext::specs)
   std::deque<EntrySpec> producers;       // what `specs` point to
+  std::vector<ArchiveToc::Run> runs;     // generated entries (EmitContext::runs): `at` is their marker's index
   std::string dbname;
   std::string serverVersion;        // server_version parameter
 };

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <functional>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -30,18 +32,107 @@ const char* formatName(ArchiveKind k) {
   }
 }
 
+// A large object as the manifest lists it, the digest as raw bytes.
+struct BlobRecord {
+  uint32_t oid = 0;
+  uint64_t bytes = 0;
+  std::array<uint8_t, 32> sha256{};
+};
+
+// The large objects' records in the order they were written: a buffer's
+// worth in memory, the rest in an unnamed temporary file, so a dump of
+// millions of objects holds a bounded amount. The manifest lists them by oid,
+// the order they are dumped in; only when they came in another order are
+// they all read back into memory and sorted.
+class BlobRecordSpool {
+ public:
+  BlobRecordSpool() = default;
+  BlobRecordSpool(const BlobRecordSpool&) = delete;
+  BlobRecordSpool& operator=(const BlobRecordSpool&) = delete;
+  ~BlobRecordSpool() {
+    if (file_) std::fclose(file_);
+  }
+
+  Status add(const BlobRecord& r) {
+    if (count_ > 0 && r.oid < lastOid_) ordered_ = false;
+    lastOid_ = r.oid;
+    count_++;
+    buffer_.push_back(r);
+    if (buffer_.size() < kBuffered) return {};
+    return spill();
+  }
+
+  // Each oid once (the last record of an oid wins), by oid.
+  Status forEachByOid(const std::function<Status(const BlobRecord&)>& visit) {
+    if (!ordered_) return forEachSorted(visit);
+    std::optional<BlobRecord> pending;
+    return forEachWritten([&](const BlobRecord& r) -> Status {
+      if (pending && pending->oid != r.oid) PGARC_TRY(visit(*pending));
+      pending = r;
+      return {};
+    }, [&]() -> Status { return pending ? visit(*pending) : Status{}; });
+  }
+
+ private:
+  static constexpr size_t kBuffered = 4096;
+
+  Status spill() {
+    if (!file_) {
+      file_ = std::tmpfile();
+      if (!file_) return makeError("could not create a temporary file for the manifest's large objects");
+    }
+    if (std::fwrite(buffer_.data(), sizeof(BlobRecord), buffer_.size(), file_) != buffer_.size())
+      return makeError("could not write the manifest's large objects to a temporary file");
+    spilled_ += buffer_.size();
+    buffer_.clear();
+    return {};
+  }
+
+  Status forEachWritten(const std::function<Status(const BlobRecord&)>& visit, const std::function<Status()>& done) {
+    if (file_) {
+      if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0)
+        return makeError("could not read back the manifest's large objects");
+      std::vector<BlobRecord> chunk(kBuffered);
+      for (size_t left = spilled_; left > 0;) {
+        size_t n = std::min(left, chunk.size());
+        if (std::fread(chunk.data(), sizeof(BlobRecord), n, file_) != n)
+          return makeError("could not read back the manifest's large objects");
+        for (size_t i = 0; i < n; i++) PGARC_TRY(visit(chunk[i]));
+        left -= n;
+      }
+    }
+    for (const auto& r : buffer_) PGARC_TRY(visit(r));
+    return done();
+  }
+
+  Status forEachSorted(const std::function<Status(const BlobRecord&)>& visit) {
+    std::vector<BlobRecord> all;
+    all.reserve(count_);
+    PGARC_TRY(forEachWritten([&all](const BlobRecord& r) -> Status {
+      all.push_back(r);
+      return {};
+    }, []() -> Status { return {}; }));
+    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.oid < b.oid; });
+    for (size_t i = 0; i < all.size(); i++) {
+      if (i + 1 < all.size() && all[i + 1].oid == all[i].oid) continue;
+      PGARC_TRY(visit(all[i]));
+    }
+    return {};
+  }
+
+  std::vector<BlobRecord> buffer_;
+  std::FILE* file_ = nullptr;
+  size_t spilled_ = 0;
+  size_t count_ = 0;
+  uint32_t lastOid_ = 0;
+  bool ordered_ = true;
+};
+
 // What the data streams saw, shared by the streams of a (possibly parallel) dump.
 struct Recording {
-  // A large object as the manifest lists it. A dump may hold very many, so
-  // the digest is kept as raw bytes rather than 64 hex digits on the heap.
-  struct Blob {
-    uint32_t oid = 0;
-    uint64_t bytes = 0;
-    std::array<uint8_t, 32> sha256{};
-  };
   std::mutex mutex;
   std::map<int, EntryOutcome> entries;
-  std::vector<Blob> blobs;  // as written; build() orders them by oid (the last of an oid wins)
+  BlobRecordSpool blobs;
   std::set<int> observedPlain;  // precompressed entries whose plain payload the producer passes
 };
 
@@ -142,7 +233,7 @@ class TeeBlobStream : public BlobStream {
       BlobOutcome o = current_->finish(true);
       current_.reset();
       std::lock_guard<std::mutex> g(rec_.mutex);
-      rec_.blobs.push_back(Recording::Blob{o.oid, o.bytes, digestFromHex(o.sha256)});
+      PGARC_TRY(rec_.blobs.add(BlobRecord{o.oid, o.bytes, digestFromHex(o.sha256)}));
     }
     return {};
   }
@@ -241,7 +332,13 @@ class ManifestedWriter : public ArchiveWriter {
   Status finish() override {
     PGARC_TRY(inner_->finish());
     PGARC_ASSIGN(Manifest m, build());
-    return writeManifestFile(m, manifestPath_, syncModeOf(w_));
+    // The large objects are listed from the spool as the file is written.
+    return writeManifestFile(m, manifestPath_, syncModeOf(w_), [this](const ManifestBlobVisitor& visit) -> Status {
+      std::lock_guard<std::mutex> g(rec_.mutex);
+      return rec_.blobs.forEachByOid([&visit](const BlobRecord& r) -> Status {
+        return visit(ManifestBlob{r.oid, r.bytes, hexFromDigest(r.sha256)});
+      });
+    });
   }
 
  private:
@@ -282,14 +379,6 @@ class ManifestedWriter : public ArchiveWriter {
     }
     std::lock_guard<std::mutex> g(rec_.mutex);
     m.entries = manifestEntries(toc(), rec_.entries);
-    auto& blobs = rec_.blobs;
-    std::stable_sort(blobs.begin(), blobs.end(), [](const auto& a, const auto& b) { return a.oid < b.oid; });
-    m.largeObjects.reserve(blobs.size());
-    for (size_t i = 0; i < blobs.size(); i++) {
-      if (i + 1 < blobs.size() && blobs[i + 1].oid == blobs[i].oid) continue;
-      m.largeObjects.push_back(ManifestBlob{blobs[i].oid, blobs[i].bytes, hexFromDigest(blobs[i].sha256)});
-    }
-    blobs = {};
     return m;
   }
 

@@ -355,11 +355,34 @@ struct TableDataInfo : DumpableObject {
   std::string filtercond;      // WHERE clause for partial dumps, "" for none
 };
 
-// One large object (DO_BLOB); its data is in the single BLOBS entry (DO_BLOB_DATA).
-struct BlobInfo : DumpableObject {
-  BlobInfo() : DumpableObject(ObjectType::Blob) {}
-  AclInfo dacl;
-  AclInfo* aclInfo() override { return &dacl; }
+// The large objects, compactly: a dump may hold millions of them, and
+// pg_dump's one DumpableObject per object (DO_BLOB) costs hundreds of bytes
+// each. Their dumpIds are a range given in the order the server returned
+// them; the archive lists them by oid as text (pg_dump's name sort).
+struct LargeObjectTable {
+  struct Record {
+    uint32_t oid = 0;
+    uint32_t scanIndex = 0;  // position in the server's order: dumpId = firstDumpId + scanIndex
+  };
+  std::vector<Record> records;          // archive order
+  std::vector<std::string> ownerNames;  // interned
+  std::vector<uint32_t> ownerOf;        // by scanIndex; empty when every object has ownerNames[0]
+  std::map<uint32_t, AclInfo> acls;     // objects whose lomacl is not NULL
+  DumpId firstDumpId = 0;
+  uint32_t catalogOid = 0;              // pg_largeobject, the catalog pg_dump files them under
+  const std::string& ownerOfRecord(const Record& r) const {
+    static const std::string kNone;
+    if (ownerNames.empty()) return kNone;
+    return ownerOf.empty() ? ownerNames[0] : ownerNames[ownerOf[r.scanIndex]];
+  }
+};
+
+// Stands for all large objects in the sort (they sort as one run: same
+// priority, no dependencies of their own) and emits their entries as a
+// generated run of the TOC. It holds the first of their dumpIds.
+struct LargeObjectsInfo : DumpableObject {
+  LargeObjectsInfo() : DumpableObject(ObjectType::Blob) {}
+  std::shared_ptr<const LargeObjectTable> table;
 };
 
 // Section boundaries (DO_PRE_DATA_BOUNDARY / DO_POST_DATA_BOUNDARY) and the
@@ -376,18 +399,28 @@ class ObjectStore {
   T* add(std::unique_ptr<T> obj) {
     T* raw = obj.get();
     raw->dumpId = ++lastDumpId_;
-    byDumpId_.resize(static_cast<size_t>(raw->dumpId) + 1, nullptr);
-    byDumpId_[raw->dumpId] = raw;
+    const size_t slot = slotOf(raw->dumpId);
+    byDumpId_.resize(slot + 1, nullptr);
+    byDumpId_[slot] = raw;
     if (raw->catId.oid != 0) byCatalogId_[raw->catId] = raw;
     objects_.push_back(std::move(obj));
     return raw;
   }
   // A dumpId for an entry that is not an object (comments, ACLs, ENCODING...).
   DumpId newDumpId() { return ++lastDumpId_; }
+  // Uses up `count` dumpIds that belong to no object here (large objects).
+  // They get no slot in the dumpId index.
+  void skipDumpIds(DumpId count) {
+    if (count <= 0) return;
+    skipped_.push_back({lastDumpId_ + 1, count});
+    lastDumpId_ += count;
+  }
   DumpId lastDumpId() const { return lastDumpId_; }
 
   DumpableObject* byDumpId(DumpId id) const {
-    return id > 0 && static_cast<size_t>(id) < byDumpId_.size() ? byDumpId_[id] : nullptr;
+    if (id <= 0) return nullptr;
+    const size_t slot = slotOf(id);
+    return slot < byDumpId_.size() ? byDumpId_[slot] : nullptr;
   }
   DumpableObject* byCatalogId(CatalogId id) const {
     auto it = byCatalogId_.find(id);
@@ -411,7 +444,18 @@ class ObjectStore {
 
  private:
   std::vector<std::unique_ptr<DumpableObject>> objects_;
+  // The index of byDumpId_ for `id`: ids skipped before it take no slot;
+  // a skipped id has none (an index past the end).
+  size_t slotOf(DumpId id) const {
+    DumpId slot = id;
+    for (const auto& [first, count] : skipped_) {
+      if (id >= first + count) slot -= count;
+      else if (id >= first) return SIZE_MAX;
+    }
+    return static_cast<size_t>(slot);
+  }
   std::vector<DumpableObject*> byDumpId_{nullptr};
+  std::vector<std::pair<DumpId, DumpId>> skipped_;  // (first, count) ranges of skipDumpIds
   std::unordered_map<CatalogId, DumpableObject*, CatalogIdHash> byCatalogId_;  // only looked up, never walked
   DumpId lastDumpId_ = 0;
 };

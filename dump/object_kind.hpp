@@ -10,6 +10,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -131,6 +132,11 @@ class EmitContext {
   // Makes the spec's TOC entry at once (dump/toc_entries.cpp): the TOC is
   // held only as the entries the archive writer takes, never also as specs.
   void add(EntrySpec e);
+  // Entries made by `run` when the TOC is written (the large objects'): a
+  // marker entry stands in `entries` where they go, with the section and
+  // desc that decide, as for any entry, whether the archive keeps them.
+  void addRun(std::shared_ptr<const TocEntryRun> run, TocEntry marker);
+  std::vector<ArchiveToc::Run> runs;  // `at`: the index of the run's marker in `entries`
   // In emission order = archive order. Sized before the emitters run
   // (growing would hold the whole TOC twice for a moment).
   std::vector<TocEntry> entries;

@@ -220,6 +220,22 @@ RestoreOptions plainOptions(const DumpOptions& o) {
 
 }  // namespace
 
+Status expandRuns(BuiltToc& built) {
+  if (built.toc.runs.empty()) return {};
+  std::vector<const EntrySpec*> specs;
+  specs.reserve(tocEntryCount(built.toc));
+  size_t run = 0;
+  for (size_t i = 0; i <= built.specs.size(); i++) {
+    for (; run < built.toc.runs.size() && built.toc.runs[run].at == i; run++)
+      specs.insert(specs.end(), built.toc.runs[run].run->size(), nullptr);
+    if (i < built.specs.size()) specs.push_back(built.specs[i]);
+  }
+  PGARC_TRY(pgarc::expandRuns(built.toc));
+  if (specs.size() != built.toc.entries.size()) return makeError("large-object entries changed between passes");
+  built.specs = std::move(specs);
+  return {};
+}
+
 BuiltToc buildToc(DumpPlan& plan, const DumpOptions& o, const ObjectStore& store, const std::tm& created) {
   BuiltToc out;
   ArchiveHeader& h = out.toc.header;
@@ -236,10 +252,18 @@ BuiltToc buildToc(DumpPlan& plan, const DumpOptions& o, const ObjectStore& store
   Section current = Section::PreData;
   std::vector<bool> inToc(static_cast<size_t>(store.lastDumpId()) + 1, false);
   size_t kept = 0;
+  size_t nextRun = 0;
   for (size_t i = 0; i < plan.entries.size(); i++) {
     TocEntry& e = plan.entries[i];
     if (e.section != Section::None) current = e.section;
+    const bool runMarker = nextRun < plan.runs.size() && plan.runs[nextRun].at == i;
+    if (runMarker) nextRun++;
     if (!required(e, current, o)) continue;
+    if (runMarker) {
+      // The run goes where its marker would have been kept.
+      out.toc.runs.push_back(ArchiveToc::Run{kept, std::move(plan.runs[nextRun - 1].run)});
+      continue;
+    }
     if (static_cast<size_t>(e.dumpId) >= inToc.size()) inToc.resize(static_cast<size_t>(e.dumpId) + 1, false);
     inToc[static_cast<size_t>(e.dumpId)] = true;
     if (kept != i) {
@@ -248,6 +272,7 @@ BuiltToc buildToc(DumpPlan& plan, const DumpOptions& o, const ObjectStore& store
     }
     kept++;
   }
+  plan.runs.clear();
   plan.entries.erase(plan.entries.begin() + static_cast<std::ptrdiff_t>(kept), plan.entries.end());
   plan.specs.resize(kept);
   // Entries the emitters gave no dependencies get those of their object.
@@ -359,12 +384,17 @@ Status writeOutput(DumpPlan plan, const DumpOptions& o, const ObjectStore& store
       PGARC_ASSIGN(auto gz, GzipOutput::create(std::move(out), compression));
       out = std::move(gz);
     }
+    PGARC_TRY(expandRuns(built));
     LiveDataSource source(built, info);
     PGARC_TRY(renderScript(built.toc, source, plainOptions(o), *out, info));
     return out->commit();
   }
   if (o.format == ArchiveKind::Directory && path == "-")
     return makeError("no output directory specified");
+  // The custom and directory writers make the large objects' entries as they
+  // write the TOC; the others need them all (tar renders restore.sql, 1.16
+  // groups them).
+  if (o.format == ArchiveKind::Tar || o.archiveVersion.atLeast(1, 15)) PGARC_TRY(expandRuns(built));
   std::vector<std::optional<std::vector<uint32_t>>> blobOids;
   PGARC_TRY(applyArchiveVersion(built, o.archiveVersion, store, blobOids));  // from the 1.14 TOC buildToc makes
   built.toc.header.version = o.archiveVersion;

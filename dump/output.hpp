@@ -19,6 +19,9 @@ struct BuiltToc {
   std::deque<EntrySpec> producers;      // the specs of the entries with data
 };
 // Consumes `plan`: its entries become the TOC (those pg_dump would write).
+// Replaces the TOC's runs by their entries (a plain script, tar, 1.16) and
+// keeps `specs` parallel to the entries.
+Status expandRuns(BuiltToc& built);
 BuiltToc buildToc(DumpPlan& plan, const DumpOptions& options, const ObjectStore& store, const std::tm& created);
 
 // `workers` opens the connections of a parallel dump (-j N > 1, custom or

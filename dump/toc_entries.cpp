@@ -40,4 +40,10 @@ void EmitContext::add(EntrySpec e) {
   entries.push_back(std::move(t));
 }
 
+void EmitContext::addRun(std::shared_ptr<const TocEntryRun> run, TocEntry marker) {
+  runs.push_back(ArchiveToc::Run{entries.size(), std::move(run)});
+  entries.push_back(std::move(marker));
+  specs.push_back(nullptr);
+}
+
 }  // namespace pgarc::dump

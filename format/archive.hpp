@@ -3,9 +3,13 @@
 // header and TOC entries, as pg_dump defines them (shared/docs/archive-format.md).
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "format/result.hpp"
 
 namespace pgarc {
 
@@ -96,10 +100,39 @@ struct TocEntry {
   friend bool operator==(const TocEntry&, const TocEntry&) = default;
 };
 
+// Entries made on demand instead of held: a dump of very many large objects
+// would otherwise hold one TocEntry per object (and per comment and ACL of
+// one). A run's entries have no data; each call of forEach makes the same
+// entries again, in order.
+class TocEntryRun {
+ public:
+  virtual ~TocEntryRun() = default;
+  virtual size_t size() const = 0;
+  virtual Status forEach(const std::function<Status(TocEntry&)>& visit) const = 0;
+};
+
 struct ArchiveToc {
   ArchiveHeader header;
   std::vector<TocEntry> entries;
+  // Runs of generated entries; a run goes before entries[at] (at the end when
+  // at == entries.size()). Ordered by `at`. Only pgarc dump makes runs, and
+  // only the custom and directory writers take them as they are (the others
+  // call expandRuns first).
+  struct Run {
+    size_t at = 0;
+    std::shared_ptr<const TocEntryRun> run;
+    friend bool operator==(const Run&, const Run&) = default;
+  };
+  std::vector<Run> runs;
   friend bool operator==(const ArchiveToc&, const ArchiveToc&) = default;
 };
+
+// Entries and runs' entries together.
+size_t tocEntryCount(const ArchiveToc& toc);
+// Every entry in TOC order, runs included. The entry passed may be changed by
+// `visit`: for a run entry it is a scratch copy.
+Status forEachTocEntry(const ArchiveToc& toc, const std::function<Status(const TocEntry&)>& visit);
+// Replaces the runs by the entries they make.
+Status expandRuns(ArchiveToc& toc);
 
 }  // namespace pgarc

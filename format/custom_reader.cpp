@@ -362,7 +362,7 @@ Result<std::unique_ptr<ArchiveReader>> openCustomArchive(std::unique_ptr<InputSt
   PGARC_ASSIGN(ArchiveHeader header, readHeader(r, ArchiveFormat::Custom));
   auto entries = readToc(r, header, TocExtra::CustomOffset);
   if (!entries.ok()) return std::move(entries).error().withFile(in->name());
-  ArchiveToc toc{std::move(header), std::move(entries).value()};
+  ArchiveToc toc{std::move(header), std::move(entries).value(), {}};
   uint64_t dataStart = in->position();
   return std::unique_ptr<ArchiveReader>(std::make_unique<CustomReader>(std::move(in), std::move(toc), dataStart));
 }

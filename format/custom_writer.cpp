@@ -121,7 +121,7 @@ class CustomWriter : public ArchiveWriter {
   }
 
   Status writeTocInPieces() {
-    return pgarc::writeTocInPieces(toc_.entries, toc_.header, TocExtra::CustomOffset,
+    return pgarc::writeTocInPieces(toc_, TocExtra::CustomOffset,
                                    [this](std::string_view piece) { return write(piece); });
   }
 

@@ -236,7 +236,7 @@ class DirectoryWriter : public ArchiveWriter {
     writeHeader(w, toc_.header);
     PGARC_ASSIGN(auto out, createOutputFile(dir_ + "/toc.dat", syncMode()));
     PGARC_TRY(out->write(w.bytes()));
-    PGARC_TRY(writeTocInPieces(toc_.entries, toc_.header, TocExtra::Filename,
+    PGARC_TRY(writeTocInPieces(toc_, TocExtra::Filename,
                                [&out](std::string_view piece) { return out->write(piece); }));
     PGARC_TRY(out->commit());
     // Each file was synced as it was committed; the directory holds their names.

@@ -241,19 +241,67 @@ void writeToc(ByteWriter& w, const std::vector<TocEntry>& entries, const Archive
   for (const auto& e : entries) writeTocEntry(w, e, h, extra);
 }
 
-Status writeTocInPieces(const std::vector<TocEntry>& entries, const ArchiveHeader& h, TocExtra extra,
-                        const std::function<Status(std::string_view)>& out) {
+Status writeTocInPieces(const ArchiveToc& toc, TocExtra extra, const std::function<Status(std::string_view)>& out) {
   constexpr size_t kPiece = 1 << 16;
+  const ArchiveHeader& h = toc.header;
   ByteWriter w(h.intSize, h.offSize);
-  w.integer(static_cast<int64_t>(entries.size()));
-  for (const auto& e : entries) {
+  w.integer(static_cast<int64_t>(tocEntryCount(toc)));
+  auto put = [&](const TocEntry& e) -> Status {
     writeTocEntry(w, e, h, extra);
     if (w.bytes().size() >= kPiece) {
       PGARC_TRY(out(w.bytes()));
       w.clear();
     }
+    return {};
+  };
+  size_t run = 0;
+  for (size_t i = 0; i <= toc.entries.size(); i++) {
+    for (; run < toc.runs.size() && toc.runs[run].at == i; run++) {
+      PGARC_TRY(toc.runs[run].run->forEach([&](TocEntry& e) -> Status {
+        e.offsetFlag = OffsetFlag::NoData;
+        e.dataOffset = 0;
+        if (extra == TocExtra::Filename) e.filename = std::string();
+        return put(e);
+      }));
+    }
+    if (i < toc.entries.size()) PGARC_TRY(put(toc.entries[i]));
   }
   return out(w.bytes());
+}
+
+size_t tocEntryCount(const ArchiveToc& toc) {
+  size_t n = toc.entries.size();
+  for (const auto& r : toc.runs) n += r.run->size();
+  return n;
+}
+
+Status forEachTocEntry(const ArchiveToc& toc, const std::function<Status(const TocEntry&)>& visit) {
+  size_t run = 0;
+  for (size_t i = 0; i <= toc.entries.size(); i++) {
+    for (; run < toc.runs.size() && toc.runs[run].at == i; run++)
+      PGARC_TRY(toc.runs[run].run->forEach([&](TocEntry& e) { return visit(e); }));
+    if (i < toc.entries.size()) PGARC_TRY(visit(toc.entries[i]));
+  }
+  return {};
+}
+
+Status expandRuns(ArchiveToc& toc) {
+  if (toc.runs.empty()) return {};
+  std::vector<TocEntry> all;
+  all.reserve(tocEntryCount(toc));
+  size_t run = 0;
+  for (size_t i = 0; i <= toc.entries.size(); i++) {
+    for (; run < toc.runs.size() && toc.runs[run].at == i; run++) {
+      PGARC_TRY(toc.runs[run].run->forEach([&](TocEntry& e) -> Status {
+        all.push_back(std::move(e));
+        return {};
+      }));
+    }
+    if (i < toc.entries.size()) all.push_back(std::move(toc.entries[i]));
+  }
+  toc.entries = std::move(all);
+  toc.runs.clear();
+  return {};
 }
 
 }  // namespace pgarc

@@ -23,8 +23,9 @@ void writeTocEntry(ByteWriter& w, const TocEntry& e, const ArchiveHeader& h, Toc
 void writeToc(ByteWriter& w, const std::vector<TocEntry>& entries, const ArchiveHeader& h, TocExtra extra);
 // The same bytes as writeToc, handed to `out` in pieces of about 64 KB, so a
 // TOC of many entries is never held a second time as one string.
-Status writeTocInPieces(const std::vector<TocEntry>& entries, const ArchiveHeader& h, TocExtra extra,
-                        const std::function<Status(std::string_view)>& out);
+// Runs' entries (which have no data) are written with the location a writer
+// gives an entry without data: no offset, or an empty file name.
+Status writeTocInPieces(const ArchiveToc& toc, TocExtra extra, const std::function<Status(std::string_view)>& out);
 
 // Maximum TOC entry count accepted (bounded before any allocation).
 inline constexpr int64_t kMaxTocEntries = 50'000'000;

@@ -172,6 +172,7 @@ class TarWriter : public ArchiveWriter {
   Status begin(ArchiveToc toc) override {
     if (begun_) return makeError("begin called twice");
     toc_ = std::move(toc);
+    PGARC_TRY(expandRuns(toc_));  // restore.sql is rendered from the entries
     ArchiveHeader& h = toc_.header;
     h.format = ArchiveFormat::Tar;
     h.compression = CompressionAlgorithm::None;
@@ -187,7 +188,7 @@ class TarWriter : public ArchiveWriter {
     begun_ = true;
     MemberSpool spool;
     PGARC_TRY(spool.write(w.bytes()));
-    PGARC_TRY(writeTocInPieces(toc_.entries, h, TocExtra::Filename,
+    PGARC_TRY(writeTocInPieces(toc_, TocExtra::Filename,
                                [&spool](std::string_view piece) { return spool.write(piece); }));
     return addMember("toc.dat", spool);
   }

@@ -83,7 +83,10 @@ Manifest manifestFromReport(const Report& report) {
   return m;
 }
 
-std::string manifestToJson(const Manifest& m) {
+namespace {
+
+// The manifest's JSON up to the large objects' list, which the callers append.
+std::string manifestJsonHead(const Manifest& m) {
   using json::quote;
   std::string s = "{\n  \"pgarc_manifest\": " + std::to_string(m.version) + ",\n";
   s += "  \"format\": " + quote(m.format) + ",\n";
@@ -109,13 +112,23 @@ std::string manifestToJson(const Manifest& m) {
   }
   s += m.entries.empty() ? "],\n" : "\n  ],\n";
   s += "  \"large_objects\": [";
-  for (size_t i = 0; i < m.largeObjects.size(); i++) {
-    const auto& b = m.largeObjects[i];
-    s += (i ? ",\n    " : "\n    ");
-    s += "{\"oid\": " + std::to_string(b.oid) + ", \"bytes\": " + std::to_string(b.bytes) + ", \"sha256\": " +
-         quote(b.sha256) + "}";
-  }
-  s += m.largeObjects.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return s;
+}
+
+void appendBlobJson(std::string& s, const ManifestBlob& b, bool first) {
+  s += first ? "\n    " : ",\n    ";
+  s += "{\"oid\": " + std::to_string(b.oid) + ", \"bytes\": " + std::to_string(b.bytes) + ", \"sha256\": " +
+       json::quote(b.sha256) + "}";
+}
+
+const char* manifestJsonTail(bool anyBlob) { return anyBlob ? "\n  ]\n}\n" : "]\n}\n"; }
+
+}  // namespace
+
+std::string manifestToJson(const Manifest& m) {
+  std::string s = manifestJsonHead(m);
+  for (size_t i = 0; i < m.largeObjects.size(); i++) appendBlobJson(s, m.largeObjects[i], i == 0);
+  s += manifestJsonTail(!m.largeObjects.empty());
   return s;
 }
 
@@ -201,8 +214,25 @@ Result<Manifest> readManifestFile(const std::string& path) {
 }
 
 Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync) {
+  return writeManifestFile(m, path, sync, [](const ManifestBlobVisitor&) -> Status { return {}; });
+}
+
+Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync, const ManifestBlobSource& more) {
+  constexpr size_t kPiece = 1 << 16;
   PGARC_ASSIGN(auto out, createOutputFile(path, sync));
-  PGARC_TRY(out->write(manifestToJson(m)));
+  std::string s = manifestJsonHead(m);
+  size_t count = 0;
+  auto add = [&](const ManifestBlob& b) -> Status {
+    appendBlobJson(s, b, count++ == 0);
+    if (s.size() < kPiece) return {};
+    PGARC_TRY(out->write(s));
+    s.clear();
+    return {};
+  };
+  for (const auto& b : m.largeObjects) PGARC_TRY(add(b));
+  PGARC_TRY(more(add));
+  s += manifestJsonTail(count > 0);
+  PGARC_TRY(out->write(s));
   return out->commit();
 }
 

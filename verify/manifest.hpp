@@ -15,6 +15,7 @@
 // to the directory. "rows_sha256" hashes the COPY rows without the "\." line,
 // i.e. what COPY ... TO STDOUT of the restored table prints.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -73,6 +74,11 @@ Result<Manifest> parseManifest(std::string_view json);
 Result<Manifest> readManifestFile(const std::string& path);
 
 Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync = SyncMode::Sync);
+// The same with more large objects after m.largeObjects, from `more`, which
+// calls its argument for each in turn; the file is written as they come.
+using ManifestBlobVisitor = std::function<Status(const ManifestBlob&)>;
+using ManifestBlobSource = std::function<Status(const ManifestBlobVisitor&)>;
+Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync, const ManifestBlobSource& more);
 
 // Scans a finished archive (any format) and writes its manifest, to
 // `manifestPath` or the default place. For pgarc dump to call after writing.

@@ -138,7 +138,7 @@ void reportProblem(Report& report, const std::string& file, const TocEntry* entr
 
 PayloadOptions adoptToc(Report& report, ArchiveHeader header, std::vector<TocEntry> entries, const std::string& file,
                         const WalkOptions& options) {
-  report.toc = ArchiveToc{std::move(header), std::move(entries)};
+  report.toc = ArchiveToc{std::move(header), std::move(entries), {}};
   report.stats.entriesChecked = report.toc->entries.size();
   checkTocStructure(report.toc->entries, report, file);
   PayloadOptions payload;

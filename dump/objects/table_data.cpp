@@ -3,8 +3,6 @@
 // sequence of writes pg_dump makes, so uncompressed archives match block for block.
 #include <cstring>
 
-#include "dump/acl.hpp"
-#include "dump/comments.hpp"
 #include "dump/objects/kinds.hpp"
 #include "dump/snapshot.hpp"
 
@@ -295,30 +293,6 @@ Status dumpSequenceData(EmitContext& ctx, DumpableObject& obj) {
            td.filtercond + ");\n";
   e.deps.push_back(t.dumpId);
   ctx.add(std::move(e));
-  return {};
-}
-
-Status dumpBlob(EmitContext& ctx, DumpableObject& obj) {
-  auto& b = static_cast<BlobInfo&>(obj);
-  if (b.dump & kCompDefinition) {
-    EntrySpec e;
-    e.dumpId = b.dumpId;
-    e.catId = b.catId;
-    e.tag = b.name;
-    e.owner = b.owner;
-    e.desc = "BLOB";
-    e.section = Section::PreData;
-    e.defn = "SELECT pg_catalog.lo_create('" + b.name + "');\n";
-    e.dropStmt = "SELECT pg_catalog.lo_unlink('" + b.name + "');\n";
-    ctx.add(std::move(e));
-  }
-  CommentTarget t{"LARGE OBJECT", b.name, "", b.owner, b.catId, 0, b.dumpId};
-  if (b.dump & kCompComment) dumpComment(ctx, t);
-  if (b.dump & kCompSecLabel) dumpSecLabel(ctx, t);
-  if (b.dump & kCompAcl) {
-    PGARC_ASSIGN(DumpId ignored, dumpAcl(ctx, b.dumpId, 0, "LARGE OBJECT", b.name, "", "", b.owner, b.dacl));
-    (void)ignored;
-  }
   return {};
 }
 

@@ -1,0 +1,39 @@
+#pragma once
+// A GoogleTest suite that shares one PostgreSQL server and one database made
+// from a fixture script, set up once for the suite. `Suite` is the deriving
+// class (each suite gets its own server); it calls setUpDatabase from its
+// SetUpTestSuite.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/support/pg_server.hpp"
+#include "tests/support/process.hpp"
+
+namespace pgarc::test {
+
+template <class Suite>
+class DatabaseSuite : public ::testing::Test {
+ protected:
+  static void setUpDatabase(const std::string& db, const char* fixtureSql, const std::string& tempPrefix) {
+    server_ = new PgServer();
+    if (!server_->started()) return;
+    server_->createDatabase(db);
+    auto r = server_->psql(db, fixtureSql);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    dir_ = makeTempDir(tempPrefix);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+    if (!dir_.empty()) removeTree(dir_);
+  }
+  void SetUp() override {
+    if (!server_ || !server_->started()) GTEST_SKIP() << "no server: " << (server_ ? server_->startupError() : "");
+  }
+
+  static inline PgServer* server_ = nullptr;
+  static inline std::string dir_;
+};
+
+}  // namespace pgarc::test
