@@ -17,19 +17,23 @@ namespace {
 
 constexpr int kFetchRows = 10000;
 
-// Orders oids as pg_dump orders their names: as decimal text ("100000" < "16385").
-uint64_t textOrderKey(uint32_t oid) {
-  char digits[10];
-  int n = 0;
-  do {
-    digits[n++] = static_cast<char>(oid % 10);
-    oid /= 10;
-  } while (oid != 0);
-  // Ten places, most significant first, each 0 for "no digit" or digit + 1:
-  // a shorter text that is a prefix of a longer one sorts first.
-  uint64_t key = 0;
-  for (int place = 0; place < 10; place++) key = key * 11 + (place < n ? static_cast<uint64_t>(digits[n - 1 - place]) + 1 : 0);
-  return key;
+// Whether oid `a` comes before `b` as pg_dump orders their names: as decimal
+// text ("100000" < "16385"). The shorter number is scaled to the other's
+// digit count and compared; when the two are then equal the shorter text is a
+// prefix of the longer, so it comes first.
+bool textOrderLess(uint32_t a, uint32_t b) {
+  static constexpr uint64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
+  auto digits = [](uint32_t v) {
+    int n = 1;
+    while (n < 10 && v >= kPow10[n]) n++;
+    return n;
+  };
+  const int da = digits(a), db = digits(b);
+  uint64_t x = a, y = b;
+  if (da < db) x *= kPow10[db - da];
+  else y *= kPow10[da - db];
+  if (x != y) return x < y;
+  return da < db;
 }
 
 // pg_dump's dumpBlob for one large object: its BLOB entry, then its COMMENT,
@@ -179,7 +183,7 @@ Status readLargeObjects(Connection& conn, ObjectStore& store) {
   }
   PGARC_TRY(conn.exec("CLOSE pgarc_large_objects"));
   std::sort(table->records.begin(), table->records.end(),
-            [](const auto& a, const auto& b) { return textOrderKey(a.oid) < textOrderKey(b.oid); });
+            [](const auto& a, const auto& b) { return textOrderLess(a.oid, b.oid); });
 
   auto placeholder = std::make_unique<LargeObjectsInfo>();
   placeholder->name = "LARGE OBJECTS";
