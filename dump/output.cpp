@@ -331,9 +331,8 @@ Status writeEntryData(ArchiveWriter& writer, const TocEntry& entry, const EntryS
                       const InfoLog& info) {
   if (spec.tableData) {
     logTableDump(info, spec);
-    // A writer that records the payload (the manifest's digests) gets the
-    // pipeline's batches on a thread of its own, beside the one that
-    // compresses and writes them; the stream then only stores them.
+    // A writer that records the payload (the manifest's digests) takes it
+    // from the thread that reads the rows; the stream then only stores them.
     PGARC_ASSIGN(std::unique_ptr<DataStream> observer, writer.observePlainPayload(entry.dumpId));
     PGARC_ASSIGN(auto stream, writer.openTableData(entry.dumpId));
     StreamChunkSink sink(*stream);

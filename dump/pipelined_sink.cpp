@@ -58,26 +58,8 @@ Status PipelinedSink::write(std::string_view bytes) {
   return handOn();
 }
 
-void PipelinedSink::startThreads() {
-  started_ = true;
-  try {
-    consumer_ = std::thread([this] { consume(0); });
-  } catch (const std::system_error&) {
-    inPlace_ = true;  // no thread to be had (resource limits): everything in place
-    return;
-  }
-  if (!observer_) return;
-  try {
-    observerThread_ = std::thread([this] { consume(1); });
-  } catch (const std::system_error&) {
-    observerInPlace_ = true;  // the observer then runs on the producer's thread
-  }
-}
-
 Status PipelinedSink::handOn() {
-  // Started with the first full batch: a small table never costs a thread.
-  if (!started_) startThreads();
-  if (observer_ && (inPlace_ || observerInPlace_)) PGARC_TRY(observer_->write(current_.bytes.view()));
+  if (observer_) PGARC_TRY(observer_->write(current_.bytes.view()));
   if (inPlace_) {
     Status st = deliver(current_);
     current_.bytes.clear();
@@ -91,15 +73,29 @@ Status PipelinedSink::pushCurrent() {
   Batch next;
   {
     std::unique_lock<std::mutex> lock(mutex_);
-    released_.wait(lock, [&] { return queue_.size() <= options_.queueDepth || failed_.load(); });
+    released_.wait(lock, [&] { return queue_.size() < options_.queueDepth || failed_.load(); });
     if (failed_.load()) return *error_;
+    // Started with the first full batch: a small table never costs a thread.
+    if (!consumer_.joinable()) {
+      try {
+        consumer_ = std::thread([this] { consume(); });
+      } catch (const std::system_error&) {
+        // No thread to be had (resource limits): hand the batches on in place.
+        inPlace_ = true;
+        lock.unlock();
+        Status st = deliver(current_);
+        current_.bytes.clear();
+        current_.ends.clear();
+        return st;
+      }
+    }
     queue_.push_back(std::move(current_));
     if (!spare_.empty()) {
       next = std::move(spare_.back());
       spare_.pop_back();
     }
   }
-  queued_.notify_all();
+  queued_.notify_one();
   next.bytes.clear();
   next.ends.clear();
   if (next.bytes.capacity() < options_.batchBytes) next.bytes.reserve(options_.batchBytes);
@@ -117,40 +113,28 @@ Status PipelinedSink::deliver(const Batch& batch) {
   return {};
 }
 
-void PipelinedSink::consume(int consumer) {
-  uint64_t& next = next_[consumer];
+void PipelinedSink::consume() {
   for (;;) {
-    const Batch* batch;
+    Batch batch;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      queued_.wait(lock, [&] { return next < base_ + queue_.size() || ending_ || dropping_ || failed_.load(); });
-      if (dropping_ || failed_.load() || next >= base_ + queue_.size()) return;
-      batch = &queue_[static_cast<size_t>(next - base_)];
-    }
-    Status st = consumer == 0 ? deliver(*batch) : observer_->write(batch->bytes.view());
-    {
-      std::lock_guard<std::mutex> g(mutex_);
-      if (!st.ok()) {
-        // The other consumer stops after its current batch; the queue is
-        // cleared once both threads are joined.
-        if (!failed_.load()) {
-          error_ = std::move(st).error();
-          failed_.store(true, std::memory_order_release);
-        }
-        released_.notify_all();
-        queued_.notify_all();
-        return;
-      }
-      next++;
-      uint64_t done = consumersOnThreads() == 2 ? std::min(next_[0], next_[1]) : next_[0];
-      while (base_ < done) {
-        // A batch grown by a huge row is not kept: memory returns to the batch size.
-        if (queue_.front().bytes.capacity() <= 2 * options_.batchBytes) spare_.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-        base_++;
-      }
+      queued_.wait(lock, [&] { return !queue_.empty() || ending_ || dropping_; });
+      if (dropping_ || queue_.empty()) return;
+      batch = std::move(queue_.front());
+      queue_.pop_front();
     }
     released_.notify_one();
+    Status st = deliver(batch);
+    std::lock_guard<std::mutex> g(mutex_);
+    if (!st.ok()) {
+      error_ = std::move(st).error();
+      failed_.store(true, std::memory_order_release);
+      queue_.clear();
+      released_.notify_all();
+      return;
+    }
+    // A batch grown by a huge row is not kept: memory returns to the batch size.
+    if (batch.bytes.capacity() <= 2 * options_.batchBytes) spare_.push_back(std::move(batch));
   }
 }
 
@@ -160,26 +144,31 @@ void PipelinedSink::stop(bool drop) {
   {
     std::lock_guard<std::mutex> g(mutex_);
     ending_ = true;
-    if (drop) dropping_ = true;
+    if (drop) {
+      dropping_ = true;
+      queue_.clear();
+    }
   }
   queued_.notify_all();
   if (consumer_.joinable()) consumer_.join();
-  if (observerThread_.joinable()) observerThread_.join();
-  queue_.clear();
 }
 
 Status PipelinedSink::finish() {
   if (stopped_) return makeError("data pipeline finished twice");
-  if (!started_ || inPlace_) {
+  if (observer_ && !failed_.load() && !current_.bytes.empty()) {
+    Status st = observer_->write(current_.bytes.view());
+    if (!st.ok()) {
+      stop(true);
+      return st;
+    }
+  }
+  if (!consumer_.joinable()) {
     // No thread was started (all fit in one batch, or none could be had): the rest goes on here.
     stopped_ = true;
-    if (current_.bytes.empty()) return {};
-    if (observer_) PGARC_TRY(observer_->write(current_.bytes.view()));
-    return deliver(current_);
+    return current_.bytes.empty() ? Status{} : deliver(current_);
   }
   if (!failed_.load() && !current_.bytes.empty()) {
-    Status st = observerInPlace_ && observer_ ? observer_->write(current_.bytes.view()) : Status{};
-    if (st.ok()) st = pushCurrent();
+    Status st = pushCurrent();
     if (!st.ok()) {
       stop(true);
       return st;

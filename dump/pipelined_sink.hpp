@@ -1,15 +1,12 @@
 #pragma once
-// Moves the downstream work of a table's data (compressing, writing; and,
-// for an observer, hashing and checking) off the thread that reads COPY rows
-// from the server: rows are gathered into batches, and a consumer thread
-// hands the batches on while the producer reads more. An observer gets the
-// same batches on a thread of its own, so hashing neither waits for nor holds
-// up compressing. A batch is reused once both are done with it, and at most
-// `queueDepth` + 1 are held, so memory stays bounded whatever the table size.
-// The threads start with the first full batch; a table smaller than one
-// batch is handed on by finish(), in place. Unless write boundaries are kept,
-// COPY data can also be read straight into the batch being gathered
-// (copyBuffer()).
+// Moves the downstream work of a table's data (hashing, checking, compressing,
+// writing) off the thread that reads COPY rows from the server: rows are
+// gathered into batches, and a consumer thread hands the batches on while the
+// producer reads more. At most `queueDepth` full batches wait, so memory stays
+// bounded whatever the table size. The thread starts with the first full
+// batch; a table smaller than one batch is handed on by finish(), in place.
+// Unless write boundaries are kept, COPY data can also be read straight into
+// the batch being gathered (copyBuffer()).
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
@@ -38,8 +35,9 @@ struct PipelineOptions {
 
 class PipelinedSink : public ChunkSink, private CopyBuffer {
  public:
-  // `observer` (optional) sees all bytes too, in batches, in order, on its
-  // own thread (or the producer's, when no second thread can be had).
+  // `observer` (optional) sees each batch on the producer's thread, before the
+  // batch is handed on: work that must see every byte (hashing) is done there
+  // while the data is still in the producer's cache, not on a third thread.
   PipelinedSink(ChunkSink& downstream, PipelineOptions options, ChunkSink* observer = nullptr);
   // Cancels when neither finish() nor cancel() was called.
   ~PipelinedSink() override;
@@ -82,14 +80,11 @@ class PipelinedSink : public ChunkSink, private CopyBuffer {
   std::span<char> room() override;
   Status commit(size_t n) override;
   Status handOn();  // the current batch is full
-  void startThreads();
-  // The consumers: 0 hands batches downstream, 1 to the observer.
-  void consume(int consumer);
+  void consume();
   Status deliver(const Batch& batch);
   Status pushCurrent();
   Status consumerError();
   void stop(bool drop);
-  size_t consumersOnThreads() const { return observer_ && !observerInPlace_ ? 2 : 1; }
 
   ChunkSink& downstream_;
   ChunkSink* observer_;
@@ -97,25 +92,17 @@ class PipelinedSink : public ChunkSink, private CopyBuffer {
   Batch current_;
 
   std::mutex mutex_;
-  std::condition_variable queued_;    // a batch or the end is waiting for the consumers
-  std::condition_variable released_;  // a batch was freed (room in the queue)
-  // Batches pushed and not yet done with by every consumer; the front one
-  // has number base_. A consumer works on its batch outside the lock: the
-  // batch stays in the deque (whose elements do not move) until all are done.
+  std::condition_variable queued_;    // a batch or the end is waiting for the consumer
+  std::condition_variable released_;  // the consumer took a batch (room in the queue)
   std::deque<Batch> queue_;
-  uint64_t base_ = 0;
-  uint64_t next_[2] = {0, 0};  // per consumer, the number of its next batch
   std::vector<Batch> spare_;  // emptied batches, reused to keep allocations flat
   bool ending_ = false;       // no more batches will come
   bool dropping_ = false;     // cancelled: discard what is queued
-  std::optional<Error> error_;  // why a consumer failed
+  std::optional<Error> error_;  // why the consumer failed
   std::atomic<bool> failed_{false};  // error_ is set; read by write() without the lock
   bool stopped_ = false;
-  bool started_ = false;           // startThreads() ran
-  bool inPlace_ = false;           // no consumer thread could be started
-  bool observerInPlace_ = false;   // the observer's thread could not be started
+  bool inPlace_ = false;  // the consumer thread could not be started
   std::thread consumer_;
-  std::thread observerThread_;
 };
 
 }  // namespace pgarc::dump
