@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/database_suite.hpp"
 #include "tests/support/pg_server.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/text_compare.hpp"
@@ -78,21 +79,13 @@ COMMENT ON TABLE "Bu Sch".wide IS 'wide table';
 const std::vector<std::string> kUpgradeOptions = {"--schema-only", "--quote-all-identifiers", "--binary-upgrade",
                                                   "--no-sync"};
 
-class DumpBinaryUpgrade : public ::testing::Test {
+class DumpBinaryUpgrade : public DatabaseSuite<DumpBinaryUpgrade> {
  protected:
   static void SetUpTestSuite() {
     server_ = new PgServer();
     if (!server_->started()) return;
     load(*server_);
     dir_ = makeTempDir("pgarc-binary-upgrade-");
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    if (!dir_.empty()) removeTree(dir_);
-  }
-  void SetUp() override {
-    if (!server_ || !server_->started()) GTEST_SKIP() << "no server: " << (server_ ? server_->startupError() : "");
   }
 
   static void load(const PgServer& s) {
@@ -123,13 +116,7 @@ class DumpBinaryUpgrade : public ::testing::Test {
     EXPECT_EQ(r.exitCode, 0) << r.err;
     return r.out;
   }
-
-  static PgServer* server_;
-  static std::string dir_;
 };
-
-PgServer* DumpBinaryUpgrade::server_ = nullptr;
-std::string DumpBinaryUpgrade::dir_;
 
 TEST_F(DumpBinaryUpgrade, CustomArchiveAsPgUpgradeWritesItMatchesStock) {
   const std::string s = dir_ + "/stock.custom", o = dir_ + "/ours.custom";

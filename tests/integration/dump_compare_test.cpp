@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/database_suite.hpp"
 #include "tests/support/pg_server.hpp"
 #include "tests/support/process.hpp"
 
@@ -119,25 +120,13 @@ GRANT ALL ON TABLE "Übung".base TO "bob smith" WITH GRANT OPTION;
 REVOKE ALL ON TABLE "Übung".other FROM postgres;
 )SQL";
 
-class DumpCompare : public ::testing::Test {
+class DumpCompare : public DatabaseSuite<DumpCompare> {
  protected:
   static void SetUpTestSuite() {
-    server_ = new PgServer();
-    if (!server_->started()) return;
-    server_->createDatabase("fx");
-    auto r = server_->psql("fx", kFixture);
+    setUpDatabase("fx", kFixture, "pgarc-dump-compare-");
+    if (!server_->started() || HasFatalFailure()) return;
+    auto r = server_->psql("fx", "COMMENT ON DATABASE fx IS 'hostile db'; ALTER DATABASE fx SET work_mem TO '8MB';");
     ASSERT_EQ(r.exitCode, 0) << r.err;
-    r = server_->psql("fx", "COMMENT ON DATABASE fx IS 'hostile db'; ALTER DATABASE fx SET work_mem TO '8MB';");
-    ASSERT_EQ(r.exitCode, 0) << r.err;
-    dir_ = makeTempDir("pgarc-dump-compare-");
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    if (!dir_.empty()) removeTree(dir_);
-  }
-  void SetUp() override {
-    if (!server_ || !server_->started()) GTEST_SKIP() << "no server: " << (server_ ? server_->startupError() : "");
   }
 
   std::vector<std::string> conn() const { return server_->clientArgs(); }
@@ -185,13 +174,7 @@ class DumpCompare : public ::testing::Test {
     auto entries = [](const std::string& l) { return l.substr(l.find("\n;\n;\n")); };
     EXPECT_EQ(entries(ls.out), entries(lo.out));
   }
-
-  static PgServer* server_;
-  static std::string dir_;
 };
-
-PgServer* DumpCompare::server_ = nullptr;
-std::string DumpCompare::dir_;
 
 TEST_F(DumpCompare, CustomDefault) { compareArchives("c", {}); }
 TEST_F(DumpCompare, CustomSchemaOnly) { compareArchives("c", {"-s"}); }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "dump/connection.hpp"
+#include "tests/support/database_suite.hpp"
 #include "tests/support/pg_server.hpp"
 #include "tests/support/process.hpp"
 
@@ -45,16 +46,13 @@ CREATE UNLOGGED TABLE public.unl (a int);
 INSERT INTO public.unl VALUES (1);
 )SQL";
 
-class DumpOptions : public ::testing::Test {
+class DumpOptions : public DatabaseSuite<DumpOptions> {
  protected:
   static void SetUpTestSuite() {
-    server_ = new PgServer();
-    if (!server_->started()) return;
-    server_->createDatabase("opts");
-    auto r = server_->psql("opts", kFixture);
-    ASSERT_EQ(r.exitCode, 0) << r.err;
+    setUpDatabase("opts", kFixture, "pgarc-dump-options-");
+    if (!server_->started() || HasFatalFailure()) return;
     // A loopback postgres_fdw server: its foreign table reads public.t.
-    r = server_->psql("opts", "CREATE SERVER loop FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '" +
+    auto r = server_->psql("opts", "CREATE SERVER loop FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '" +
                                   server_->socketDir() + "', port '" + std::to_string(server_->port()) +
                                   "', dbname 'opts');"
                                   "CREATE USER MAPPING FOR postgres SERVER loop OPTIONS (user 'postgres');"
@@ -70,15 +68,6 @@ class DumpOptions : public ::testing::Test {
     writeFile(hba, "local all pwuser scram-sha-256\n" + readFile(hba));
     r = server_->psql("postgres", "SELECT pg_reload_conf();");
     ASSERT_EQ(r.exitCode, 0) << r.err;
-    dir_ = makeTempDir("pgarc-dump-options-");
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    if (!dir_.empty()) removeTree(dir_);
-  }
-  void SetUp() override {
-    if (!server_ || !server_->started()) GTEST_SKIP() << "no server: " << (server_ ? server_->startupError() : "");
   }
 
   static std::vector<std::string> withConn(std::vector<std::string> argv, const std::vector<std::string>& args) {
@@ -171,13 +160,7 @@ class DumpOptions : public ::testing::Test {
     EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
   }
   static bool exists(const std::string& p) { return std::filesystem::exists(p); }
-
-  static PgServer* server_;
-  static std::string dir_;
 };
-
-PgServer* DumpOptions::server_ = nullptr;
-std::string DumpOptions::dir_;
 
 TEST_F(DumpOptions, SessionSetupMatchesStock) {
   for (const std::vector<std::string>& extra : std::vector<std::vector<std::string>>{

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/database_suite.hpp"
 #include "tests/support/pg_server.hpp"
 #include "tests/support/process.hpp"
 
@@ -84,24 +85,9 @@ CREATE INDEX domain_ops ON other."T 1" (d other.dint_ops);
 CREATE ROLE one_connection LOGIN CONNECTION LIMIT 1 IN ROLE pg_read_all_data;
 )SQL";
 
-class DumpSideConnections : public ::testing::Test {
+class DumpSideConnections : public DatabaseSuite<DumpSideConnections> {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new PgServer();
-    if (!server_->started()) return;
-    server_->createDatabase("many");
-    auto r = server_->psql("many", kFixture);
-    ASSERT_EQ(r.exitCode, 0) << r.err;
-    dir_ = makeTempDir("pgarc-side-connections-");
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    if (!dir_.empty()) removeTree(dir_);
-  }
-  void SetUp() override {
-    if (!server_ || !server_->started()) GTEST_SKIP() << "no server: " << (server_ ? server_->startupError() : "");
-  }
+  static void SetUpTestSuite() { setUpDatabase("many", kFixture, "pgarc-side-connections-"); }
 
   // Runs a dumper writing a custom archive of `many` to `path`; `env` are
   // NAME=VALUE settings for it, `user` the role it connects as.
@@ -135,13 +121,7 @@ class DumpSideConnections : public ::testing::Test {
     EXPECT_EQ(r.exitCode, 0) << r.err;
     return r.out.substr(r.out.find("\n;\n;\n"));
   }
-
-  static PgServer* server_;
-  static std::string dir_;
 };
-
-PgServer* DumpSideConnections::server_ = nullptr;
-std::string DumpSideConnections::dir_;
 
 TEST_F(DumpSideConnections, EqualsStockWithAndWithoutSideConnections) {
   const std::string s = dir_ + "/stock.dump", sides = dir_ + "/sides.dump", single = dir_ + "/single.dump";
