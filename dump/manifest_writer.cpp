@@ -17,7 +17,7 @@
 #include "verify/manifest.hpp"
 #include "verify/payload_checker.hpp"
 #include "verify/report.hpp"
-#include "verify/sha256.hpp"
+#include "verify/checksum.hpp"
 
 namespace pgarc::dump {
 
@@ -32,11 +32,12 @@ const char* formatName(ArchiveKind k) {
   }
 }
 
-// A large object as the manifest lists it, the digest as raw bytes.
+// A large object as the manifest lists it, the checksum as raw bytes (as
+// many as the algorithm gives, zeros after).
 struct BlobRecord {
   uint32_t oid = 0;
   uint64_t bytes = 0;
-  std::array<uint8_t, 32> sha256{};
+  std::array<uint8_t, 32> checksum{};
 };
 
 // The large objects' records in the order they were written: a buffer's
@@ -136,7 +137,7 @@ struct Recording {
   std::set<int> observedPlain;  // precompressed entries whose plain payload the producer passes
 };
 
-std::array<uint8_t, 32> digestFromHex(const std::string& hex) {
+std::array<uint8_t, 32> checksumFromHex(const std::string& hex) {
   auto nibble = [](char c) -> uint8_t {
     return static_cast<uint8_t>(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
   };
@@ -146,10 +147,10 @@ std::array<uint8_t, 32> digestFromHex(const std::string& hex) {
   return d;
 }
 
-std::string hexFromDigest(const std::array<uint8_t, 32>& d) {
+std::string hexFromChecksum(const std::array<uint8_t, 32>& d, ChecksumAlgorithm algorithm) {
   static const char kDigits[] = "0123456789abcdef";
-  std::string hex(2 * d.size(), '0');
-  for (size_t i = 0; i < d.size(); i++) {
+  std::string hex(checksumHexLength(algorithm), '0');
+  for (size_t i = 0; 2 * i < hex.size(); i++) {
     hex[2 * i] = kDigits[d[i] >> 4];
     hex[2 * i + 1] = kDigits[d[i] & 15];
   }
@@ -161,15 +162,16 @@ std::string hexFromDigest(const std::array<uint8_t, 32>& d) {
 // Without an inner stream it only records (the plain side of precompressed data).
 class TeeDataStream : public DataStream {
  public:
-  TeeDataStream(std::unique_ptr<DataStream> inner, const TocEntry& entry, TextEncoding encoding, Recording& rec)
-      : inner_(std::move(inner)), checker_(entry, PayloadOptions{encoding, true}, scratch_, ""), rec_(rec) {}
+  TeeDataStream(std::unique_ptr<DataStream> inner, const TocEntry& entry, const PayloadOptions& options,
+                Recording& rec)
+      : inner_(std::move(inner)), checker_(entry, options, scratch_, ""), rec_(rec) {}
   Status write(std::string_view plain) override {
     if (!inner_) return checker_.write(plain);
     if (plain.size() < kSideCheckBytes) {
       PGARC_TRY(checker_.write(plain));
       return inner_->write(plain);
     }
-    // A large batch is hashed and checked on the side thread while this one
+    // A large batch is summed and checked on the side thread while this one
     // compresses and writes it.
     side_.start([&] { return checker_.write(plain); });
     Status written = inner_->write(plain);
@@ -217,10 +219,10 @@ class TeePrecompressedStream : public TeeDataStream {
 
 class TeeBlobStream : public BlobStream {
  public:
-  TeeBlobStream(std::unique_ptr<BlobStream> inner, int dumpId, Recording& rec)
-      : inner_(std::move(inner)), dumpId_(dumpId), rec_(rec) {}
+  TeeBlobStream(std::unique_ptr<BlobStream> inner, int dumpId, ChecksumAlgorithm checksum, Recording& rec)
+      : inner_(std::move(inner)), dumpId_(dumpId), checksum_(checksum), rec_(rec) {}
   Status beginBlob(uint32_t oid) override {
-    current_.emplace(oid, dumpId_, true);
+    current_.emplace(oid, dumpId_, checksum_);
     return inner_->beginBlob(oid);
   }
   Status write(std::string_view bytes) override {
@@ -233,7 +235,7 @@ class TeeBlobStream : public BlobStream {
       BlobOutcome o = current_->finish(true);
       current_.reset();
       std::lock_guard<std::mutex> g(rec_.mutex);
-      PGARC_TRY(rec_.blobs.add(BlobRecord{o.oid, o.bytes, digestFromHex(o.sha256)}));
+      PGARC_TRY(rec_.blobs.add(BlobRecord{o.oid, o.bytes, checksumFromHex(o.checksum)}));
     }
     return {};
   }
@@ -242,36 +244,37 @@ class TeeBlobStream : public BlobStream {
  private:
   std::unique_ptr<BlobStream> inner_;
   int dumpId_;
+  ChecksumAlgorithm checksum_;
   Recording& rec_;
   std::optional<BlobChecker> current_;
 };
 
-// Hashes what goes to a non-seekable output (stdout), where the finished
+// Sums what goes to a non-seekable output (stdout), where the finished
 // file cannot be read back.
-class HashingOutput : public OutputStream {
+class ChecksummingOutput : public OutputStream {
  public:
-  HashingOutput(std::unique_ptr<OutputStream> inner, Sha256& hash, uint64_t& size)
-      : inner_(std::move(inner)), hash_(hash), size_(size) {}
+  ChecksummingOutput(std::unique_ptr<OutputStream> inner, Checksum& checksum, uint64_t& size)
+      : inner_(std::move(inner)), checksum_(checksum), size_(size) {}
   Status write(std::string_view data) override {
-    hash_.update(data);
+    checksum_.update(data);
     size_ += data.size();
     return inner_->write(data);
   }
   uint64_t position() const override { return inner_->position(); }
   bool seekable() const override { return false; }
-  Status seek(uint64_t) override { return makeError("cannot seek in a hashed stream"); }
+  Status seek(uint64_t) override { return makeError("cannot seek in a checksummed stream"); }
   Status commit() override { return inner_->commit(); }
   const std::string& name() const override { return inner_->name(); }
 
  private:
   std::unique_ptr<OutputStream> inner_;
-  Sha256& hash_;
+  Checksum& checksum_;
   uint64_t& size_;
 };
 
-Result<ManifestFile> hashFile(const std::string& path, const std::string& recordedName) {
+Result<ManifestFile> checksumFile(const std::string& path, const std::string& recordedName, ChecksumAlgorithm algorithm) {
   PGARC_ASSIGN(auto in, openInputFile(path));
-  Sha256 h;
+  Checksum h(algorithm);
   uint64_t size = 0;
   std::vector<char> buf(1 << 20);
   for (;;) {
@@ -286,13 +289,18 @@ Result<ManifestFile> hashFile(const std::string& path, const std::string& record
 class ManifestedWriter : public ArchiveWriter {
  public:
   ManifestedWriter(std::unique_ptr<ArchiveWriter> inner, std::string archivePath, WriterOptions w,
-                   std::string manifestPath)
-      : inner_(std::move(inner)), archivePath_(std::move(archivePath)), w_(w), manifestPath_(std::move(manifestPath)) {}
+                   std::string manifestPath, ChecksumAlgorithm checksum)
+      : streamChecksum(checksum),
+        inner_(std::move(inner)),
+        archivePath_(std::move(archivePath)),
+        w_(w),
+        manifestPath_(std::move(manifestPath)),
+        payload_{TextEncoding::Unknown, checksum} {}
 
-  // Set when the archive goes to stdout: its bytes are hashed on the way.
-  Sha256 streamHash;
+  // Set when the archive goes to stdout: its bytes are summed on the way.
+  Checksum streamChecksum;
   uint64_t streamSize = 0;
-  bool hashedStream = false;
+  bool summedStream = false;
   void setInner(std::unique_ptr<ArchiveWriter> inner) { inner_ = std::move(inner); }
 
   // The TOC lives in the inner writer only.
@@ -307,11 +315,11 @@ class ManifestedWriter : public ArchiveWriter {
     PGARC_ASSIGN(const TocEntry* e, entry(dumpId));
     PGARC_ASSIGN(auto s, inner_->openTableData(dumpId));
     if (observed(dumpId)) return s;  // recorded from the producer's side
-    return std::unique_ptr<DataStream>(new TeeDataStream(std::move(s), *e, encoding_, rec_));
+    return std::unique_ptr<DataStream>(new TeeDataStream(std::move(s), *e, payload_, rec_));
   }
   Result<std::unique_ptr<BlobStream>> openBlobs(int dumpId) override {
     PGARC_ASSIGN(auto s, inner_->openBlobs(dumpId));
-    return std::unique_ptr<BlobStream>(new TeeBlobStream(std::move(s), dumpId, rec_));
+    return std::unique_ptr<BlobStream>(new TeeBlobStream(std::move(s), dumpId, payload_.checksum, rec_));
   }
   Result<std::unique_ptr<DataStream>> observePlainPayload(int dumpId) override {
     PGARC_ASSIGN(const TocEntry* e, entry(dumpId));
@@ -319,13 +327,13 @@ class ManifestedWriter : public ArchiveWriter {
       std::lock_guard<std::mutex> g(rec_.mutex);
       rec_.observedPlain.insert(dumpId);
     }
-    return std::unique_ptr<DataStream>(new TeeDataStream(nullptr, *e, encoding_, rec_));
+    return std::unique_ptr<DataStream>(new TeeDataStream(nullptr, *e, payload_, rec_));
   }
   Result<std::unique_ptr<DataStream>> openPrecompressedTableData(int dumpId) override {
     PGARC_ASSIGN(const TocEntry* e, entry(dumpId));
     PGARC_ASSIGN(auto s, inner_->openPrecompressedTableData(dumpId));
     if (observed(dumpId)) return s;  // recorded from the plain side: no need to decompress
-    auto tee = std::make_unique<TeePrecompressedStream>(std::move(s), *e, encoding_, rec_);
+    auto tee = std::make_unique<TeePrecompressedStream>(std::move(s), *e, payload_, rec_);
     PGARC_TRY(tee->init(w_.compression.algorithm));
     return std::unique_ptr<DataStream>(std::move(tee));
   }
@@ -335,8 +343,8 @@ class ManifestedWriter : public ArchiveWriter {
     // The large objects are listed from the spool as the file is written.
     return writeManifestFile(m, manifestPath_, syncModeOf(w_), [this](const ManifestBlobVisitor& visit) -> Status {
       std::lock_guard<std::mutex> g(rec_.mutex);
-      return rec_.blobs.forEachByOid([&visit](const BlobRecord& r) -> Status {
-        return visit(ManifestBlob{r.oid, r.bytes, hexFromDigest(r.sha256)});
+      return rec_.blobs.forEachByOid([this, &visit](const BlobRecord& r) -> Status {
+        return visit(ManifestBlob{r.oid, r.bytes, hexFromChecksum(r.checksum, payload_.checksum)});
       });
     });
   }
@@ -355,9 +363,10 @@ class ManifestedWriter : public ArchiveWriter {
   Result<Manifest> build() {
     Manifest m;
     m.format = formatName(w_.kind);
+    m.checksum = payload_.checksum;
     namespace fs = std::filesystem;
-    if (hashedStream) {
-      m.files.push_back(ManifestFile{archivePath_, streamSize, streamHash.hexDigest()});
+    if (summedStream) {
+      m.files.push_back(ManifestFile{archivePath_, streamSize, streamChecksum.hexDigest()});
     } else if (w_.kind == ArchiveKind::Directory) {
       std::vector<std::string> names;
       std::error_code ec;
@@ -369,12 +378,12 @@ class ManifestedWriter : public ArchiveWriter {
       if (ec) return Error{"could not list the archive directory: " + ec.message(), archivePath_, {}, {}};
       std::sort(names.begin(), names.end());
       for (const auto& n : names) {
-        PGARC_ASSIGN(ManifestFile f, hashFile((fs::path(archivePath_) / n).string(), n));
+        PGARC_ASSIGN(ManifestFile f, checksumFile((fs::path(archivePath_) / n).string(), n, m.checksum));
         m.files.push_back(std::move(f));
       }
     } else {
       std::string base = fs::path(archivePath_).filename().string();
-      PGARC_ASSIGN(ManifestFile f, hashFile(archivePath_, base.empty() ? archivePath_ : base));
+      PGARC_ASSIGN(ManifestFile f, checksumFile(archivePath_, base.empty() ? archivePath_ : base, m.checksum));
       m.files.push_back(std::move(f));
     }
     std::lock_guard<std::mutex> g(rec_.mutex);
@@ -388,8 +397,8 @@ class ManifestedWriter : public ArchiveWriter {
   std::string manifestPath_;
   std::map<int, size_t> index_;  // entries with data
   // The checker's findings on the server's own COPY text are dropped (only
-  // counts and digests go into the manifest), so its UTF-8 check is not run.
-  TextEncoding encoding_ = TextEncoding::Unknown;
+  // counts and checksums go into the manifest), so its UTF-8 check is not run.
+  PayloadOptions payload_;
   Recording rec_;
 };
 
@@ -398,10 +407,13 @@ class ManifestedWriter : public ArchiveWriter {
 Result<std::optional<std::string>> manifestTarget(const DumpOptions& o, const std::string& archivePath) {
   if (o.noManifest) {
     if (o.manifestFile) return makeError("options --no-manifest and --manifest cannot be used together");
+    if (o.manifestChecksums)
+      return makeError("options --no-manifest and --manifest-checksums cannot be used together");
     return std::optional<std::string>();
   }
   if (o.format == ArchiveKind::Plain) {
     if (o.manifestFile) return makeError("--manifest is not available with plain format (a script has no archive entries)");
+    if (o.manifestChecksums) return makeError("--manifest-checksums is not available with plain format (no manifest is written)");
     return std::optional<std::string>();
   }
   if (o.manifestFile) return std::optional<std::string>(*o.manifestFile);
@@ -410,26 +422,27 @@ Result<std::optional<std::string>> manifestTarget(const DumpOptions& o, const st
 }
 
 Result<std::unique_ptr<ArchiveWriter>> createManifestedWriter(const std::string& archivePath, const WriterOptions& w,
-                                                              const std::optional<std::string>& manifestPath) {
+                                                              const std::optional<std::string>& manifestPath,
+                                                              ChecksumAlgorithm checksum) {
   if (!manifestPath || (w.kind == ArchiveKind::Tar && w.compression.algorithm != CompressionAlgorithm::None))
     return createArchiveWriter(archivePath, w);
   if (archivePath != "-") {
     PGARC_ASSIGN(auto inner, createArchiveWriter(archivePath, w));
-    return std::unique_ptr<ArchiveWriter>(new ManifestedWriter(std::move(inner), archivePath, w, *manifestPath));
+    return std::unique_ptr<ArchiveWriter>(new ManifestedWriter(std::move(inner), archivePath, w, *manifestPath, checksum));
   }
-  // stdout: the finished archive cannot be read back, so hash it as it goes.
-  auto holder = std::make_unique<ManifestedWriter>(nullptr, archivePath, w, *manifestPath);
+  // stdout: the finished archive cannot be read back, so sum it as it goes.
+  auto holder = std::make_unique<ManifestedWriter>(nullptr, archivePath, w, *manifestPath, checksum);
   PGARC_ASSIGN(auto out, createOutputFile("-"));
-  auto hashed = std::make_unique<HashingOutput>(std::move(out), holder->streamHash, holder->streamSize);
+  auto summed = std::make_unique<ChecksummingOutput>(std::move(out), holder->streamChecksum, holder->streamSize);
   std::unique_ptr<ArchiveWriter> inner;
   if (w.kind == ArchiveKind::Tar) {
-    PGARC_ASSIGN(inner, createTarWriter(std::move(hashed), w));
+    PGARC_ASSIGN(inner, createTarWriter(std::move(summed), w));
   } else if (w.kind == ArchiveKind::Custom) {
-    PGARC_ASSIGN(inner, createCustomWriter(std::move(hashed), w));
+    PGARC_ASSIGN(inner, createCustomWriter(std::move(summed), w));
   } else {
     return makeError("no output directory specified");
   }
-  holder->hashedStream = true;
+  holder->summedStream = true;
   holder->setInner(std::move(inner));
   return std::unique_ptr<ArchiveWriter>(std::move(holder));
 }

@@ -1,14 +1,15 @@
 #pragma once
 // The manifest `pgarc dump` writes beside (custom, tar) or inside (directory)
-// its archive: verify/manifest.hpp's format. Payload hashes and row counts are
-// taken from the bytes handed to each data stream as they pass (no second
-// read of the archive data); file hashes come from the finished files.
+// its archive: verify/manifest.hpp's format. Payload checksums and row counts
+// are taken from the bytes handed to each data stream as they pass (no second
+// read of the archive data); file checksums come from the finished files.
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "format/archive_writer.hpp"
 #include "format/result.hpp"
+#include "verify/checksum.hpp"
 
 namespace pgarc::dump {
 
@@ -23,6 +24,7 @@ Result<std::optional<std::string>> manifestTarget(const DumpOptions& o, const st
 // recorded on its way in, and finish() writes the manifest (temporary name,
 // then rename) after the archive itself is complete.
 Result<std::unique_ptr<ArchiveWriter>> createManifestedWriter(const std::string& archivePath, const WriterOptions& w,
-                                                              const std::optional<std::string>& manifestPath);
+                                                              const std::optional<std::string>& manifestPath,
+                                                              ChecksumAlgorithm checksum);
 
 }  // namespace pgarc::dump

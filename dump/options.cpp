@@ -27,7 +27,7 @@ enum LongOnly {
   kNoTableAccessMethod, kNoTablespaces, kNoToastCompression, kNoUnloggedTableData, kOnConflictDoNothing,
   kQuoteAllIdentifiers, kRestrictKey, kRole, kRowsPerInsert, kSection, kSerializableDeferrable, kSnapshot,
   kStrictNames, kUseSetSessionAuthorization, kNoSynchronizedSnapshots, kArchiveVersion, kTargetPgRestore,
-  kNoManifest, kManifest
+  kNoManifest, kManifest, kManifestChecksums
 };
 
 constexpr LongOption kLongOptions[] = {
@@ -92,6 +92,7 @@ constexpr LongOption kLongOptions[] = {
     {"no-sync", Arg::None, kNoSync},
     {"no-manifest", Arg::None, kNoManifest},
     {"manifest", Arg::Required, kManifest},
+    {"manifest-checksums", Arg::Required, kManifestChecksums},
     {"on-conflict-do-nothing", Arg::None, kOnConflictDoNothing},
     {"rows-per-insert", Arg::Required, kRowsPerInsert},
     {"include-foreign-data", Arg::Required, kIncludeForeignData},
@@ -205,6 +206,12 @@ Status applyOption(ParsedCommandLine& p, int id, const std::string& value) {
     case kNoSync: o.noSync = true; break;
     case kNoManifest: o.noManifest = true; break;
     case kManifest: o.manifestFile = value; break;
+    case kManifestChecksums: {
+      auto algorithm = parseChecksumAlgorithm(value);
+      if (!algorithm) return makeError("unrecognized manifest checksum algorithm: \"" + value + "\"");
+      o.manifestChecksums = *algorithm;
+      break;
+    }
     case kNoSynchronizedSnapshots: break;
     case kNoTableAccessMethod: o.noTableAccessMethod = true; break;
     case kNoTablespaces: o.noTablespaces = true; break;
@@ -403,6 +410,8 @@ General options:
   --lock-wait-timeout=TIMEOUT  fail after waiting TIMEOUT for a table lock
   --no-sync                    do not wait for changes to be written safely to disk
   --manifest=FILE              write the pgarc manifest (checksums) to FILE
+  --manifest-checksums=CRC32C|SHA256|NONE
+                               the manifest's checksums (default CRC32C)
   --no-manifest                do not write the pgarc manifest
   -?, --help                   show this help, then exit
 

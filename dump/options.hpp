@@ -8,6 +8,7 @@
 #include "format/archive.hpp"
 #include "format/archive_reader.hpp"
 #include "format/result.hpp"
+#include "verify/checksum.hpp"
 
 namespace pgarc::dump {
 
@@ -24,6 +25,7 @@ struct DumpOptions {
   bool noSync = false;
   bool noManifest = false;                  // --no-manifest
   std::optional<std::string> manifestFile;  // --manifest=FILE (pgarc verify's checksums)
+  std::optional<ChecksumAlgorithm> manifestChecksums;  // --manifest-checksums; unset = CRC32C
 
   // Output content
   bool dataOnly = false;                    // -a

@@ -404,7 +404,7 @@ Status writeOutput(DumpPlan plan, const DumpOptions& o, const ObjectStore& store
   w.info = info;
   built.toc.header.compressionLevel = compression.algorithm == CompressionAlgorithm::None ? 0 : compression.level;
   built.toc.header.compression = compression.algorithm;
-  PGARC_ASSIGN(auto writer, createManifestedWriter(path, w, manifestPath));
+  PGARC_ASSIGN(auto writer, createManifestedWriter(path, w, manifestPath, o.manifestChecksums.value_or(ChecksumAlgorithm::Crc32c)));
   PGARC_TRY(writer->begin(std::move(built.toc)));
   const ArchiveToc& toc = writer->toc();  // the writer holds the only copy
   PipelineOptions pipeline;

@@ -232,7 +232,7 @@ class CustomWalker {
         continue;
       }
       if (report_.blobs.count(oid)) problem(entry, "large object " + std::to_string(oid) + " stored twice", at);
-      BlobStreamCheck check(oid, *entry, toc_->header.compression, CodecContainer::Stream, payload_.hash, report_,
+      BlobStreamCheck check(oid, *entry, toc_->header.compression, CodecContainer::Stream, payload_.checksum, report_,
                             file_);
       bool ok = walkChunks(entry, [&](std::string_view piece, uint64_t pos) { check.feed(piece, pos); });
       check.finish(in_.position(), ok);

@@ -126,14 +126,16 @@ class DirectoryWalker {
       fileProblem(name, "could not open: " + raw.error().message, {});
       return nullptr;
     }
-    holder = std::make_unique<MeteredInput>(std::move(raw).value(), options_.hash, options_.progress, progressBase_);
+    holder = std::make_unique<MeteredInput>(std::move(raw).value(),
+                                             options_.digests ? options_.checksum : ChecksumAlgorithm::None,
+                                             options_.progress, progressBase_);
     return holder.get();
   }
 
   void closed(const std::string& name, MeteredInput& in) {
     progressBase_ += in.bytesRead();
     report_.stats.bytesRead += in.bytesRead();
-    if (options_.hash) report_.files.push_back(FileDigest{name, in.bytesRead(), in.hexDigest()});
+    if (options_.digests) report_.files.push_back(FileDigest{name, in.bytesRead(), in.hexDigest()});
   }
 
   // Reads a small control file (toc.dat, blobs.toc) whole, decompressing by suffix.
@@ -276,7 +278,7 @@ class DirectoryWalker {
       std::unique_ptr<MeteredInput> holder;
       MeteredInput* in = open(file->first, holder);
       if (!in) continue;
-      BlobStreamCheck check(*oid, e, file->second, CodecContainer::File, options_.hash, report_, path(file->first));
+      BlobStreamCheck check(*oid, e, file->second, CodecContainer::File, payload_.checksum, report_, path(file->first));
       bool ok = streamFile(file->first, *in, [&](std::string_view piece, uint64_t at) { check.feed(piece, at); });
       check.finish(in->position(), ok);
       closed(file->first, *in);

@@ -5,7 +5,6 @@
 
 #include "format/io.hpp"
 #include "verify/json.hpp"
-#include "verify/verifier.hpp"
 #include "verify/walk_support.hpp"
 
 namespace pgarc {
@@ -18,8 +17,8 @@ std::string baseName(const std::string& path) {
   return p.empty() ? path : p;
 }
 
-bool validHex64(const std::string& s) {
-  if (s.size() != 64) return false;
+bool validHex(const std::string& s, size_t length) {
+  if (s.size() != length) return false;
   for (char c : s) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
@@ -38,10 +37,28 @@ Result<uint64_t> requireUint(const json::Value& obj, const char* key, const std:
   return *v->asUint();
 }
 
-Result<std::string> requireHash(const json::Value& obj, const char* key, const std::string& where) {
+// The keys a manifest version uses for checksums.
+struct ChecksumKeys {
+  const char* checksum;
+  const char* rowsChecksum;
+};
+
+// The checksum under `key`; none to read when the manifest has no checksums.
+Result<std::string> requireChecksum(const json::Value& obj, const char* key, ChecksumAlgorithm algorithm,
+                                    const std::string& where) {
+  if (algorithm == ChecksumAlgorithm::None) return std::string();
   PGARC_ASSIGN(std::string h, requireString(obj, key, where));
-  if (!validHex64(h)) return makeError("manifest " + where + ": \"" + key + "\" is not a lowercase hex SHA-256");
+  if (!validHex(h, checksumHexLength(algorithm))) {
+    return makeError("manifest " + where + ": \"" + key + "\" is not a lowercase hex " +
+                     checksumAlgorithmName(algorithm));
+  }
   return h;
+}
+
+// ", \"checksum\": \"...\"" when the manifest has checksums.
+std::string checksumJson(const Manifest& m, const char* key, const std::string& value) {
+  if (m.checksum == ChecksumAlgorithm::None) return {};
+  return std::string(", \"") + key + "\": " + json::quote(value);
 }
 
 }  // namespace
@@ -62,10 +79,10 @@ std::vector<ManifestEntry> manifestEntries(const ArchiveToc& toc, const std::map
     me.namespace_ = e.namespace_;
     me.tag = e.tagStr();
     me.bytes = it->second.payloadBytes;
-    me.sha256 = it->second.sha256;
+    me.checksum = it->second.checksum;
     if (it->second.rowsKnown) {
       me.rows = it->second.rows;
-      me.rowsSha256 = it->second.rowsSha256;
+      me.rowsChecksum = it->second.rowsChecksum;
     }
     out.push_back(std::move(me));
   }
@@ -75,11 +92,12 @@ std::vector<ManifestEntry> manifestEntries(const ArchiveToc& toc, const std::map
 Manifest manifestFromReport(const Report& report) {
   Manifest m;
   m.format = report.formatName;
+  m.checksum = report.checksumAlgorithm;
   for (const auto& f : report.files) {
-    m.files.push_back(ManifestFile{report.formatName == "directory" ? f.path : baseName(f.path), f.size, f.sha256});
+    m.files.push_back(ManifestFile{report.formatName == "directory" ? f.path : baseName(f.path), f.size, f.checksum});
   }
   if (report.toc) m.entries = manifestEntries(*report.toc, report.entries);
-  for (const auto& [oid, b] : report.blobs) m.largeObjects.push_back(ManifestBlob{oid, b.bytes, b.sha256});
+  for (const auto& [oid, b] : report.blobs) m.largeObjects.push_back(ManifestBlob{oid, b.bytes, b.checksum});
   return m;
 }
 
@@ -90,11 +108,12 @@ std::string manifestJsonHead(const Manifest& m) {
   using json::quote;
   std::string s = "{\n  \"pgarc_manifest\": " + std::to_string(m.version) + ",\n";
   s += "  \"format\": " + quote(m.format) + ",\n";
+  s += "  \"checksum_algorithm\": " + quote(checksumAlgorithmName(m.checksum)) + ",\n";
   s += "  \"files\": [";
   for (size_t i = 0; i < m.files.size(); i++) {
     const auto& f = m.files[i];
     s += (i ? ",\n    " : "\n    ");
-    s += "{\"path\": " + quote(f.path) + ", \"size\": " + std::to_string(f.size) + ", \"sha256\": " + quote(f.sha256) + "}";
+    s += "{\"path\": " + quote(f.path) + ", \"size\": " + std::to_string(f.size) + checksumJson(m, "checksum", f.checksum) + "}";
   }
   s += m.files.empty() ? "],\n" : "\n  ],\n";
   s += "  \"entries\": [";
@@ -103,10 +122,10 @@ std::string manifestJsonHead(const Manifest& m) {
     s += (i ? ",\n    " : "\n    ");
     s += "{\"dump_id\": " + std::to_string(e.dumpId) + ", \"desc\": " + quote(e.desc) + ", \"namespace\": " +
          (e.namespace_ ? quote(*e.namespace_) : std::string("null")) + ", \"tag\": " + quote(e.tag) +
-         ", \"bytes\": " + std::to_string(e.bytes) + ", \"sha256\": " + quote(e.sha256);
+         ", \"bytes\": " + std::to_string(e.bytes) + checksumJson(m, "checksum", e.checksum);
     if (e.rows) {
       s += ", \"rows\": " + std::to_string(*e.rows);
-      if (!e.rowsSha256.empty()) s += ", \"rows_sha256\": " + quote(e.rowsSha256);
+      if (!e.rowsChecksum.empty()) s += checksumJson(m, "rows_checksum", e.rowsChecksum);
     }
     s += "}";
   }
@@ -115,10 +134,10 @@ std::string manifestJsonHead(const Manifest& m) {
   return s;
 }
 
-void appendBlobJson(std::string& s, const ManifestBlob& b, bool first) {
+void appendBlobJson(std::string& s, const Manifest& m, const ManifestBlob& b, bool first) {
   s += first ? "\n    " : ",\n    ";
-  s += "{\"oid\": " + std::to_string(b.oid) + ", \"bytes\": " + std::to_string(b.bytes) + ", \"sha256\": " +
-       json::quote(b.sha256) + "}";
+  s += "{\"oid\": " + std::to_string(b.oid) + ", \"bytes\": " + std::to_string(b.bytes) +
+       checksumJson(m, "checksum", b.checksum) + "}";
 }
 
 const char* manifestJsonTail(bool anyBlob) { return anyBlob ? "\n  ]\n}\n" : "]\n}\n"; }
@@ -127,7 +146,7 @@ const char* manifestJsonTail(bool anyBlob) { return anyBlob ? "\n  ]\n}\n" : "]\
 
 std::string manifestToJson(const Manifest& m) {
   std::string s = manifestJsonHead(m);
-  for (size_t i = 0; i < m.largeObjects.size(); i++) appendBlobJson(s, m.largeObjects[i], i == 0);
+  for (size_t i = 0; i < m.largeObjects.size(); i++) appendBlobJson(s, m, m.largeObjects[i], i == 0);
   s += manifestJsonTail(!m.largeObjects.empty());
   return s;
 }
@@ -137,11 +156,22 @@ Result<Manifest> parseManifest(std::string_view text) {
   if (root.type != json::Value::Type::Object) return makeError("manifest: expected a JSON object");
   const json::Value* version = root.find("pgarc_manifest");
   if (!version || !version->asUint()) return makeError("manifest: missing \"pgarc_manifest\" version");
-  if (*version->asUint() != 1) {
-    return makeError("manifest: unsupported version " + std::to_string(*version->asUint()) + " (expected 1)");
+  if (*version->asUint() != 1 && *version->asUint() != 2) {
+    return makeError("manifest: unsupported version " + std::to_string(*version->asUint()) + " (expected 1 or 2)");
   }
   Manifest m;
+  m.version = static_cast<int>(*version->asUint());
   PGARC_ASSIGN(m.format, requireString(root, "format", "root"));
+  ChecksumKeys keys{"sha256", "rows_sha256"};
+  if (m.version == 1) {
+    m.checksum = ChecksumAlgorithm::Sha256;
+  } else {
+    keys = {"checksum", "rows_checksum"};
+    PGARC_ASSIGN(std::string name, requireString(root, "checksum_algorithm", "root"));
+    auto algorithm = parseChecksumAlgorithm(name);
+    if (!algorithm) return makeError("manifest: unknown checksum_algorithm \"" + name + "\"");
+    m.checksum = *algorithm;
+  }
   auto arrayOf = [&](const char* key) -> const std::vector<json::Value>* {
     const json::Value* v = root.find(key);
     if (!v || v->type != json::Value::Type::Array) return nullptr;
@@ -157,7 +187,7 @@ Result<Manifest> parseManifest(std::string_view text) {
     ManifestFile mf;
     PGARC_ASSIGN(mf.path, requireString(f, "path", where));
     PGARC_ASSIGN(mf.size, requireUint(f, "size", where));
-    PGARC_ASSIGN(mf.sha256, requireHash(f, "sha256", where));
+    PGARC_ASSIGN(mf.checksum, requireChecksum(f, keys.checksum, m.checksum, where));
     m.files.push_back(std::move(mf));
   }
   for (size_t i = 0; i < entries->size(); i++) {
@@ -171,12 +201,12 @@ Result<Manifest> parseManifest(std::string_view text) {
     PGARC_ASSIGN(me.tag, requireString(e, "tag", where));
     if (const json::Value* ns = e.find("namespace"); ns && ns->isString()) me.namespace_ = ns->string;
     PGARC_ASSIGN(me.bytes, requireUint(e, "bytes", where));
-    PGARC_ASSIGN(me.sha256, requireHash(e, "sha256", where));
+    PGARC_ASSIGN(me.checksum, requireChecksum(e, keys.checksum, m.checksum, where));
     if (e.find("rows")) {
       PGARC_ASSIGN(uint64_t rows, requireUint(e, "rows", where));
       me.rows = rows;
-      if (e.find("rows_sha256")) {
-        PGARC_ASSIGN(me.rowsSha256, requireHash(e, "rows_sha256", where));
+      if (e.find(keys.rowsChecksum)) {
+        PGARC_ASSIGN(me.rowsChecksum, requireChecksum(e, keys.rowsChecksum, m.checksum, where));
       }
     }
     m.entries.push_back(std::move(me));
@@ -189,7 +219,7 @@ Result<Manifest> parseManifest(std::string_view text) {
     if (oid == 0 || oid > UINT32_MAX) return makeError("manifest " + where + ": oid out of range");
     mb.oid = static_cast<uint32_t>(oid);
     PGARC_ASSIGN(mb.bytes, requireUint(b, "bytes", where));
-    PGARC_ASSIGN(mb.sha256, requireHash(b, "sha256", where));
+    PGARC_ASSIGN(mb.checksum, requireChecksum(b, keys.checksum, m.checksum, where));
     m.largeObjects.push_back(std::move(mb));
   }
   return m;
@@ -223,7 +253,7 @@ Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sy
   std::string s = manifestJsonHead(m);
   size_t count = 0;
   auto add = [&](const ManifestBlob& b) -> Status {
-    appendBlobJson(s, b, count++ == 0);
+    appendBlobJson(s, m, b, count++ == 0);
     if (s.size() < kPiece) return {};
     PGARC_TRY(out->write(s));
     s.clear();
@@ -236,21 +266,15 @@ Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sy
   return out->commit();
 }
 
-Status writeManifest(const std::string& archivePath, const std::optional<std::string>& manifestPath) {
-  PGARC_ASSIGN(Report report, scanArchive(archivePath));
-  if (!report.clean()) {
-    const auto& p = report.problems().front();
-    return Error{"archive has problems, not writing a manifest: " + formatProblem(p), archivePath, {}, {}};
-  }
-  bool directory = report.formatName == "directory";
-  return writeManifestFile(manifestFromReport(report), manifestPath ? *manifestPath
-                                                                    : defaultManifestPath(archivePath, directory));
-}
-
 void checkAgainstManifest(const Manifest& m, const std::string& manifestPath, Report& report) {
   const std::string& file = report.archivePath;
   auto fileProblem = [&](std::string what) {
     report.add(Problem{file, {}, {}, {}, std::move(what) + " (manifest " + manifestPath + ")", {}, OffsetKind::File});
+  };
+  // The walk sums with the manifest's algorithm; with NONE there is nothing to compare.
+  const std::string algorithm = checksumAlgorithmName(m.checksum);
+  auto checksumsDiffer = [&m](const std::string& listed, const std::string& found) {
+    return m.checksum != ChecksumAlgorithm::None && listed != found;
   };
   if (!m.format.empty() && m.format != report.formatName) {
     fileProblem("manifest describes a " + m.format + " archive, but this is a " + report.formatName + " archive");
@@ -274,8 +298,9 @@ void checkAgainstManifest(const Manifest& m, const std::string& manifestPath, Re
     if (it->second->size != mf.size) {
       fileProblem("file " + mf.path + " has " + std::to_string(it->second->size) + " bytes, manifest says " +
                   std::to_string(mf.size));
-    } else if (it->second->sha256 != mf.sha256) {
-      fileProblem("file " + mf.path + " SHA-256 mismatch: expected " + mf.sha256 + ", found " + it->second->sha256);
+    } else if (checksumsDiffer(mf.checksum, it->second->checksum)) {
+      fileProblem("file " + mf.path + " " + algorithm + " mismatch: expected " + mf.checksum + ", found " +
+                  it->second->checksum);
     }
   }
   if (report.formatName == "directory") {
@@ -306,8 +331,9 @@ void checkAgainstManifest(const Manifest& m, const std::string& manifestPath, Re
     if (o.payloadBytes != me.bytes) {
       report.addForEntry(e, file, "payload is " + std::to_string(o.payloadBytes) + " bytes, manifest says " +
                                       std::to_string(me.bytes), {});
-    } else if (o.sha256 != me.sha256) {
-      report.addForEntry(e, file, "payload SHA-256 mismatch: expected " + me.sha256 + ", found " + o.sha256, {});
+    } else if (checksumsDiffer(me.checksum, o.checksum)) {
+      report.addForEntry(e, file, "payload " + algorithm + " mismatch: expected " + me.checksum + ", found " + o.checksum,
+                         {});
     }
     if (me.rows && o.rowsKnown && *me.rows != o.rows) {
       report.addForEntry(e, file, "has " + std::to_string(o.rows) + " rows, manifest says " + std::to_string(*me.rows),
@@ -347,10 +373,10 @@ void checkAgainstManifest(const Manifest& m, const std::string& manifestPath, Re
       blobProblem(oid, it->second.dumpId,
                   "large object " + std::to_string(oid) + " has " + std::to_string(it->second.bytes) +
                       " bytes, manifest says " + std::to_string(b->bytes));
-    } else if (it->second.complete && it->second.sha256 != b->sha256) {
+    } else if (it->second.complete && checksumsDiffer(b->checksum, it->second.checksum)) {
       blobProblem(oid, it->second.dumpId,
-                  "large object " + std::to_string(oid) + " SHA-256 mismatch: expected " + b->sha256 + ", found " +
-                      it->second.sha256);
+                  "large object " + std::to_string(oid) + " " + algorithm + " mismatch: expected " + b->checksum +
+                      ", found " + it->second.checksum);
     }
   }
   for (const auto& [oid, b] : report.blobs) {

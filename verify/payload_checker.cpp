@@ -392,16 +392,16 @@ PayloadChecker::PayloadChecker(const TocEntry& entry, const PayloadOptions& opti
   } else {
     kind_ = Kind::Other;
   }
-  if (options.hash) hash_.emplace();
+  if (options.checksum != ChecksumAlgorithm::None) checksum_.emplace(options.checksum);
 }
 
 Status PayloadChecker::write(std::string_view data) {
   if (data.empty()) return {};
   if (copy_) {
     copy_->feed(data);
-    if (hash_) hashCopy(data);
-  } else if (hash_) {
-    hash_->update(data);
+    if (checksum_) checksumCopy(data);
+  } else if (checksum_) {
+    checksum_->update(data);
   }
   if (kind_ == Kind::Insert) {
     tail_.append(data.size() >= 2 ? data.substr(data.size() - 2) : data);
@@ -415,14 +415,14 @@ Status PayloadChecker::write(std::string_view data) {
   return {};
 }
 
-// One pass of SHA-256 gives both digests of COPY data: the payload is hashed
-// in order, and the state at the end of the rows (the line holding \. is not
-// a row) is kept as the rows digest. A line that starts with a backslash is
+// One pass gives both checksums of COPY data: the payload is summed in
+// order, and the state at the end of the rows (the line holding \. is not a
+// row) is kept as the rows checksum. A line that starts with a backslash is
 // held back until it is known not to be the marker; every other line is
-// hashed as it arrives.
-void PayloadChecker::hashCopy(std::string_view data) {
+// summed as it arrives.
+void PayloadChecker::checksumCopy(std::string_view data) {
   if (rowsDone_) {
-    hash_->update(data);
+    checksum_->update(data);
     return;
   }
   const uint64_t rowEnd = copy_->rowBytes();
@@ -438,21 +438,21 @@ void PayloadChecker::hashCopy(std::string_view data) {
   pending_.clear();
   if (copy_->markerSeen()) {
     const size_t rows = rowEnd > sStart ? static_cast<size_t>(rowEnd - sStart) : 0;
-    hash_->update(s.substr(0, rows));
-    rowsHash_ = *hash_;
-    hash_->update(s.substr(rows));
+    checksum_->update(s.substr(0, rows));
+    rowsChecksum_ = *checksum_;
+    checksum_->update(s.substr(rows));
     rowsDone_ = true;
     return;
   }
   const uint64_t lineStart = std::max(rowEnd, sStart);
-  hash_->update(s.substr(0, lineStart - sStart));
+  checksum_->update(s.substr(0, lineStart - sStart));
   std::string_view partial = s.substr(lineStart - sStart);
   bool maybeMarker = lineStart == rowEnd && !partial.empty() && partial[0] == '\\' &&
                      (partial.size() == 1 || partial[1] == '.');
   if (maybeMarker) {
     pending_ = std::string(partial);
   } else {
-    hash_->update(partial);
+    checksum_->update(partial);
   }
 }
 
@@ -479,32 +479,32 @@ EntryOutcome PayloadChecker::finish(bool streamClean) {
   if (copy_) {
     o.rows = copy_->rows();
     o.rowsKnown = true;
-    if (hash_ && !rowsDone_) {
-      rowsHash_ = *hash_;  // the rows read so far; a held-back line is not one
-      hash_->update(pending_);
+    if (checksum_ && !rowsDone_) {
+      rowsChecksum_ = *checksum_;  // the rows read so far; a held-back line is not one
+      checksum_->update(pending_);
       pending_.clear();
     }
   }
-  if (hash_) o.sha256 = hash_->hexDigest();
-  if (rowsHash_ && (rowsDone_ || !streamClean)) o.rowsSha256 = rowsHash_->hexDigest();
+  if (checksum_) o.checksum = checksum_->hexDigest();
+  if (rowsChecksum_ && (rowsDone_ || !streamClean)) o.rowsChecksum = rowsChecksum_->hexDigest();
   return o;
 }
 
-BlobChecker::BlobChecker(uint32_t oid, int dumpId, bool hash) {
+BlobChecker::BlobChecker(uint32_t oid, int dumpId, ChecksumAlgorithm checksum) {
   outcome_.oid = oid;
   outcome_.dumpId = dumpId;
-  if (hash) hash_.emplace();
+  if (checksum != ChecksumAlgorithm::None) checksum_.emplace(checksum);
 }
 
 Status BlobChecker::write(std::string_view data) {
-  if (hash_) hash_->update(data);
+  if (checksum_) checksum_->update(data);
   outcome_.bytes += data.size();
   return {};
 }
 
 BlobOutcome BlobChecker::finish(bool streamClean) {
   outcome_.complete = streamClean;
-  if (hash_) outcome_.sha256 = hash_->hexDigest();
+  if (checksum_) outcome_.checksum = checksum_->hexDigest();
   return outcome_;
 }
 

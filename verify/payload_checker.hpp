@@ -1,7 +1,7 @@
 #pragma once
 // Checks one entry's decompressed payload as it streams past: COPY text
 // structure (fields per row, escapes, encoding, the \. terminator), INSERT
-// payload endings, and hashes and row counts for the manifest.
+// payload endings, and checksums and row counts for the manifest.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -12,7 +12,7 @@
 #include "format/codec.hpp"
 #include "verify/copy_text_scan.hpp"
 #include "verify/report.hpp"
-#include "verify/sha256.hpp"
+#include "verify/checksum.hpp"
 
 namespace pgarc {
 
@@ -27,7 +27,7 @@ std::optional<size_t> copyColumnCount(std::string_view copyStmt);
 
 struct PayloadOptions {
   TextEncoding encoding = TextEncoding::Unknown;
-  bool hash = false;
+  ChecksumAlgorithm checksum = ChecksumAlgorithm::None;  // NONE: no checksums
 };
 
 // Streaming validator of COPY text. Problems are reported with payload offsets.
@@ -83,12 +83,12 @@ class PayloadChecker : public ByteSink {
   std::string file_;
   Kind kind_;
   std::optional<CopyTextChecker> copy_;
-  std::optional<Sha256> hash_;
-  std::optional<Sha256> rowsHash_;  // the state of hash_ at the end of the rows
-  void hashCopy(std::string_view data);
+  std::optional<Checksum> checksum_;
+  std::optional<Checksum> rowsChecksum_;  // the state of checksum_ at the end of the rows
+  void checksumCopy(std::string_view data);
 
   uint64_t bytes_ = 0;
-  std::string pending_;      // possible start of the \. line, not yet hashed
+  std::string pending_;      // possible start of the \. line, not yet summed
   bool rowsDone_ = false;
   std::string tail_;         // last bytes, for the INSERT ending check
   char lastNonNewline_ = 0;
@@ -96,16 +96,16 @@ class PayloadChecker : public ByteSink {
   std::vector<std::pair<std::string, uint64_t>> held_;  // deferred problems: what, payload offset
 };
 
-// Hashes and counts the bytes of one large object.
+// Sums and counts the bytes of one large object.
 class BlobChecker : public ByteSink {
  public:
-  BlobChecker(uint32_t oid, int dumpId, bool hash);
+  BlobChecker(uint32_t oid, int dumpId, ChecksumAlgorithm checksum);
   Status write(std::string_view data) override;
   BlobOutcome finish(bool streamClean);
 
  private:
   BlobOutcome outcome_;
-  std::optional<Sha256> hash_;
+  std::optional<Checksum> checksum_;
 };
 
 }  // namespace pgarc

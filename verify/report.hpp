@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "format/archive.hpp"
+#include "verify/checksum.hpp"
 
 namespace pgarc {
 
@@ -34,8 +35,8 @@ struct EntryOutcome {
   uint64_t payloadBytes = 0;     // decompressed bytes
   uint64_t rows = 0;             // COPY rows (not counting the terminator)
   bool rowsKnown = false;        // payload was COPY text
-  std::string sha256;            // of the decompressed payload, when hashing
-  std::string rowsSha256;        // of the COPY rows alone (without the \. trailer)
+  std::string checksum;          // of the decompressed payload, when recording digests
+  std::string rowsChecksum;      // of the COPY rows alone (without the \. trailer)
 };
 
 struct BlobOutcome {
@@ -43,13 +44,13 @@ struct BlobOutcome {
   int dumpId = 0;                // the BLOBS entry holding it
   bool complete = false;
   uint64_t bytes = 0;
-  std::string sha256;
+  std::string checksum;
 };
 
 struct FileDigest {
   std::string path;              // relative to the archive (directory) or the archive path itself
   uint64_t size = 0;
-  std::string sha256;
+  std::string checksum;
 };
 
 struct VerifyStats {
@@ -83,6 +84,7 @@ class Report {
   std::map<int, EntryOutcome> entries;
   std::map<uint32_t, BlobOutcome> blobs;
   std::vector<FileDigest> files;
+  ChecksumAlgorithm checksumAlgorithm = ChecksumAlgorithm::None;  // of the checksums above
   std::optional<ArchiveToc> toc;          // set once the TOC was read
   std::string archivePath;
   std::string formatName;                 // "custom", "directory", "tar"

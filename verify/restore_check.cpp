@@ -18,7 +18,7 @@
 
 #include "format/io.hpp"
 #include "verify/manifest.hpp"
-#include "verify/sha256.hpp"
+#include "verify/checksum.hpp"
 
 namespace pgarc {
 namespace {
@@ -312,8 +312,8 @@ Status runRestoreCheck(const std::string& archivePath, const RestoreCheckOptions
                          {});
       continue;
     }
-    if (options.compareChecksums && !outcome->second.rowsSha256.empty()) {
-      Sha256 h;
+    if (options.compareChecksums && !outcome->second.rowsChecksum.empty()) {
+      Checksum h(report.checksumAlgorithm);
       auto c = psqlArgs(scratch);
       c.insert(c.end(), {"-c", "COPY " + target + " TO STDOUT"});
       PGARC_ASSIGN(ProgramResult copied, runProgram(c, sessionEnv, [&h](std::string_view piece) { h.update(piece); }));
@@ -322,10 +322,11 @@ Status runRestoreCheck(const std::string& archivePath, const RestoreCheckOptions
         continue;
       }
       std::string digest = h.hexDigest();
-      if (digest != outcome->second.rowsSha256) {
+      if (digest != outcome->second.rowsChecksum) {
         report.addForEntry(e, archivePath,
-                           "restored rows differ from the archive's COPY data (SHA-256 " + digest + ", archive " +
-                               outcome->second.rowsSha256 + ")",
+                           "restored rows differ from the archive's COPY data (" +
+                               std::string(checksumAlgorithmName(report.checksumAlgorithm)) + " " + digest +
+                               ", archive " + outcome->second.rowsChecksum + ")",
                            {});
         continue;
       }

@@ -362,7 +362,7 @@ class TarWalker {
     if (!pendingBlobs_.insert(oid).second || report_.blobs.count(oid)) {
       problem(owner, "large object " + std::to_string(oid) + " stored twice", at);
     }
-    BlobStreamCheck check(oid, *owner, CompressionAlgorithm::None, CodecContainer::File, options_.hash, report_, file_);
+    BlobStreamCheck check(oid, *owner, CompressionAlgorithm::None, CodecContainer::File, payload_.checksum, report_, file_);
     bool ok = readMemberData(h, [&](std::string_view piece, uint64_t pos) { check.feed(piece, pos); });
     check.finish(in_.position(), ok);
     return ok;

@@ -140,8 +140,18 @@ Result<Report> verifyArchive(const std::string& path, const VerifyOptions& optio
   }
 
   WalkOptions walkOptions;
-  walkOptions.hash = options.hash || manifest.has_value() ||
-                     (options.restoreCheck && options.restoreCheck->compareChecksums);
+  walkOptions.digests = options.digests || manifest.has_value() ||
+                        (options.restoreCheck && options.restoreCheck->compareChecksums);
+  walkOptions.checksum = options.checksum.value_or(ChecksumAlgorithm::Crc32c);
+  if (manifest && manifest->checksum != ChecksumAlgorithm::None) {
+    if (options.checksum && *options.checksum != manifest->checksum) {
+      return Error{std::string("the manifest's checksums are ") + checksumAlgorithmName(manifest->checksum) +
+                       ", not " + checksumAlgorithmName(*options.checksum) + " (--no-manifest to ignore it)",
+                   manifestPath, {}, {}};
+    }
+    walkOptions.checksum = manifest->checksum;
+  }
+  if (walkOptions.digests) report.checksumAlgorithm = walkOptions.checksum;
   if (directory) walkOptions.ignoredFiles.insert(kDirectoryManifestName);
   ProgressBar bar(totalSize(path), options.progress && ProgressBar::stderrIsTerminal());
   walkOptions.progress = [&bar](uint64_t done) { bar.update(done); };
@@ -158,18 +168,6 @@ Result<Report> verifyArchive(const std::string& path, const VerifyOptions& optio
     if (!report.toc) return Error{"cannot run the restore check: the archive's TOC is unreadable", path, {}, {}};
     PGARC_TRY(runRestoreCheck(path, *options.restoreCheck, manifest ? &*manifest : nullptr, report));
   }
-  return report;
-}
-
-Result<Report> scanArchive(const std::string& path, bool progress) {
-  Report report;
-  report.archivePath = path;
-  WalkOptions walkOptions;
-  walkOptions.hash = true;
-  if (isDirectory(path)) walkOptions.ignoredFiles.insert(kDirectoryManifestName);
-  ProgressBar bar(totalSize(path), progress && ProgressBar::stderrIsTerminal());
-  walkOptions.progress = [&bar](uint64_t done) { bar.update(done); };
-  PGARC_TRY(walk(path, walkOptions, report));
   return report;
 }
 

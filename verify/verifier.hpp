@@ -5,6 +5,7 @@
 #include <string>
 
 #include "format/result.hpp"
+#include "verify/checksum.hpp"
 #include "verify/report.hpp"
 #include "verify/restore_check.hpp"
 
@@ -13,7 +14,8 @@ namespace pgarc {
 struct VerifyOptions {
   std::optional<std::string> manifestPath;   // --manifest FILE
   bool useManifest = true;                   // false: --no-manifest (no discovery)
-  bool hash = false;                         // hash payloads even without a manifest
+  bool digests = false;                      // checksums even without a manifest (--write-manifest)
+  std::optional<ChecksumAlgorithm> checksum; // --manifest-checksums; default CRC32C or the manifest's
   bool progress = false;                     // draw a progress bar on stderr (terminal only)
   std::optional<RestoreCheckOptions> restoreCheck;
 };
@@ -26,8 +28,5 @@ Result<DetectedFormat> detectArchiveFormat(const std::string& path);
 // Walks the archive and returns everything found. An Error means the
 // archive could not be checked at all (missing, not an archive, I/O error).
 Result<Report> verifyArchive(const std::string& path, const VerifyOptions& options);
-
-// Walks the archive with hashing on and returns the raw report (for manifests).
-Result<Report> scanArchive(const std::string& path, bool progress = false);
 
 }  // namespace pgarc

@@ -19,6 +19,9 @@ constexpr const char* kHelp =
     "                           or manifest.json inside a directory archive)\n"
     "  --no-manifest            do not look for a manifest\n"
     "  --write-manifest[=FILE]  write a manifest for ARCHIVE (after checking it)\n"
+    "  --manifest-checksums=ALGORITHM\n"
+    "                           checksums of a written manifest: CRC32C (default), SHA256\n"
+    "                           or NONE\n"
     "  --restore-check          restore with pg_restore into a scratch database and compare\n"
     "  -h, --host=HOST          server for --restore-check (default: a throwaway local server)\n"
     "  -p, --port=PORT          port for --restore-check\n"
@@ -79,6 +82,11 @@ Result<Args> parseArgs(const std::vector<std::string>& args) {
       a.writeManifest = std::string();
     } else if (arg.rfind("--write-manifest=", 0) == 0) {
       a.writeManifest = arg.substr(17);
+    } else if (isOpt("--manifest-checksums", "")) {
+      auto v = value("--manifest-checksums", "");
+      if (!v) return makeError("option --manifest-checksums requires an algorithm");
+      a.verify.checksum = parseChecksumAlgorithm(*v);
+      if (!a.verify.checksum) return makeError("unrecognized manifest checksum algorithm: \"" + *v + "\"");
     } else if (isOpt("--manifest", "")) {
       auto v = value("--manifest", "");
       if (!v) return makeError("option --manifest requires a file name");
@@ -128,7 +136,7 @@ Result<int> runVerify(const std::vector<std::string>& argv) {
     return 0;
   }
   args.verify.progress = args.progress && !args.json;
-  if (args.writeManifest) args.verify.hash = true;
+  if (args.writeManifest) args.verify.digests = true;
   PGARC_ASSIGN(Report report, verifyArchive(args.archive, args.verify));
   if (args.json) {
     std::fputs(reportJson(report).c_str(), stdout);

@@ -7,16 +7,14 @@
 
 namespace pgarc {
 
-MeteredInput::MeteredInput(std::unique_ptr<InputStream> in, bool hash, std::function<void(uint64_t)> progress,
-                           uint64_t progressBase)
-    : inner_(std::move(in)), progress_(std::move(progress)), progressBase_(progressBase) {
-  if (hash) hash_.emplace();
-}
+MeteredInput::MeteredInput(std::unique_ptr<InputStream> in, ChecksumAlgorithm checksum,
+                           std::function<void(uint64_t)> progress, uint64_t progressBase)
+    : inner_(std::move(in)), checksum_(checksum), progress_(std::move(progress)), progressBase_(progressBase) {}
 
 Result<size_t> MeteredInput::read(char* buf, size_t n) {
   PGARC_ASSIGN(size_t got, inner_->read(buf, n));
   if (got > 0) {
-    if (hash_) hash_->update(std::string_view(buf, got));
+    checksum_.update(std::string_view(buf, got));
     uint64_t before = bytesRead_;
     bytesRead_ += got;
     // Report progress about every 4 MiB.
@@ -38,14 +36,14 @@ Result<uint64_t> MeteredInput::drain() {
 Status walkReadingAhead(std::unique_ptr<InputStream> raw, const WalkOptions& options, Report& report,
                         const std::function<void(ReadAheadInput&)>& walk) {
   const std::string path = raw->name();
-  MeteredInput in(std::move(raw), options.hash, options.progress);
+  MeteredInput in(std::move(raw), options.digests ? options.checksum : ChecksumAlgorithm::None, options.progress);
   uint64_t walked = 0;
   {
     ReadAheadInput ahead(in);
     const uint64_t start = ahead.position();
     walk(ahead);
-    if (options.hash) {
-      // The whole-file hash needs every byte, even those after a problem.
+    if (options.digests) {
+      // The whole-file checksum and size need every byte, even those after a problem.
       for (;;) {
         PGARC_ASSIGN(std::string_view rest, ahead.readView(ReadAheadInput::kBlockSize));
         if (rest.empty()) break;
@@ -53,9 +51,9 @@ Status walkReadingAhead(std::unique_ptr<InputStream> raw, const WalkOptions& opt
     }
     walked = ahead.position() - start;
   }
-  if (options.hash) report.files.push_back(FileDigest{path, in.bytesRead(), in.hexDigest()});
-  // Without hashing, what the walk consumed (the thread may have read further).
-  report.stats.bytesRead += options.hash ? in.bytesRead() : walked;
+  if (options.digests) report.files.push_back(FileDigest{path, in.bytesRead(), in.hexDigest()});
+  // Without digests, what the walk consumed (the thread may have read further).
+  report.stats.bytesRead += options.digests ? in.bytesRead() : walked;
   return {};
 }
 
@@ -113,9 +111,10 @@ void EntryStreamCheck::finish(uint64_t fileOffset, bool inputComplete) {
 }
 
 BlobStreamCheck::BlobStreamCheck(uint32_t oid, const TocEntry& blobsEntry, CompressionAlgorithm algorithm,
-                                 CodecContainer container, bool hash, Report& report, std::string file)
+                                 CodecContainer container, ChecksumAlgorithm checksum, Report& report,
+                                 std::string file)
     : report_(report),
-      checker_(oid, blobsEntry.dumpId, hash),
+      checker_(oid, blobsEntry.dumpId, checksum),
       chain_(algorithm, container, checker_, blobsEntry, report, std::move(file),
              "large object " + std::to_string(oid)) {}
 
@@ -143,7 +142,7 @@ PayloadOptions adoptToc(Report& report, ArchiveHeader header, std::vector<TocEnt
   checkTocStructure(report.toc->entries, report, file);
   PayloadOptions payload;
   payload.encoding = encodingOfToc(report.toc->entries);
-  payload.hash = options.hash;
+  payload.checksum = options.digests ? options.checksum : ChecksumAlgorithm::None;
   return payload;
 }
 

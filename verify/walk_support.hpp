@@ -15,20 +15,21 @@
 #include "verify/payload_checker.hpp"
 #include "verify/read_ahead.hpp"
 #include "verify/report.hpp"
-#include "verify/sha256.hpp"
+#include "verify/checksum.hpp"
 
 namespace pgarc {
 
 struct WalkOptions {
-  bool hash = false;                                  // payload and file SHA-256 (manifest)
+  bool digests = false;                               // record file sizes and payload checksums (manifest)
+  ChecksumAlgorithm checksum = ChecksumAlgorithm::None;  // with digests: the checksum they use
   std::function<void(uint64_t bytesRead)> progress;   // called as archive bytes are read
   std::set<std::string> ignoredFiles;                 // directory members that are ours (manifest.json)
 };
 
-// Counts and optionally hashes everything read through it. Never seeks.
+// Counts and optionally sums everything read through it. Never seeks.
 class MeteredInput : public InputStream {
  public:
-  MeteredInput(std::unique_ptr<InputStream> in, bool hash, std::function<void(uint64_t)> progress,
+  MeteredInput(std::unique_ptr<InputStream> in, ChecksumAlgorithm checksum, std::function<void(uint64_t)> progress,
                uint64_t progressBase = 0);
   Result<size_t> read(char* buf, size_t n) override;
   uint64_t position() const override { return inner_->position(); }
@@ -37,13 +38,13 @@ class MeteredInput : public InputStream {
   std::optional<uint64_t> size() const override { return inner_->size(); }
   const std::string& name() const override { return inner_->name(); }
   uint64_t bytesRead() const { return bytesRead_; }
-  // Reads what is left, for the whole-file hash; returns the bytes drained.
+  // Reads what is left, for the whole-file checksum; returns the bytes drained.
   Result<uint64_t> drain();
-  std::string hexDigest() { return hash_ ? hash_->hexDigest() : std::string(); }
+  std::string hexDigest() { return checksum_.hexDigest(); }
 
  private:
   std::unique_ptr<InputStream> inner_;
-  std::optional<Sha256> hash_;
+  Checksum checksum_;
   std::function<void(uint64_t)> progress_;
   uint64_t progressBase_;
   uint64_t bytesRead_ = 0;
@@ -74,7 +75,7 @@ void reportProblem(Report& report, const std::string& file, const TocEntry* entr
                    std::optional<uint64_t> offset);
 
 // Stores the TOC just read in the report, runs the TOC-level checks on it and
-// returns the payload options it implies (encoding; hashing as asked).
+// returns the payload options it implies (encoding; checksums as asked).
 PayloadOptions adoptToc(Report& report, ArchiveHeader header, std::vector<TocEntry> entries, const std::string& file,
                         const WalkOptions& options);
 
@@ -112,7 +113,7 @@ class EntryStreamCheck {
 class BlobStreamCheck {
  public:
   BlobStreamCheck(uint32_t oid, const TocEntry& blobsEntry, CompressionAlgorithm algorithm, CodecContainer container,
-                  bool hash, Report& report, std::string file);
+                  ChecksumAlgorithm checksum, Report& report, std::string file);
   void feed(std::string_view stored, uint64_t fileOffset) { chain_.feed(stored, fileOffset); }
   void finish(uint64_t fileOffset, bool inputComplete);
 
@@ -129,7 +130,7 @@ inline uint32_t oidFromInt(int v) { return static_cast<uint32_t>(v); }
 std::optional<uint32_t> parseOid(std::string_view s);
 
 // Runs `walk` over a single-file archive read ahead on a second thread, then
-// records what was read (and the whole-file hash, reading to the end for it).
+// records what was read (and the whole-file checksum, reading to the end for it).
 Status walkReadingAhead(std::unique_ptr<InputStream> raw, const WalkOptions& options, Report& report,
                         const std::function<void(ReadAheadInput&)>& walk);
 

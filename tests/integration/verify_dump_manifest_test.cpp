@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 
 #include "tests/support/pg_server.hpp"
@@ -112,7 +113,8 @@ TEST_F(VerifyDumpManifest, WrittenBesideOrInsideAndNothingElseLeftBehind) {
   for (const auto& name : listing(dir_)) EXPECT_EQ(name.find(".tmp"), std::string::npos) << name;
   for (const auto& name : listing(dir_ + "/a.dir")) EXPECT_EQ(name.find(".tmp"), std::string::npos) << name;
   std::string m = readFile(dir_ + "/a.custom.manifest.json");
-  EXPECT_NE(m.find("\"pgarc_manifest\": 1"), std::string::npos) << m;
+  EXPECT_NE(m.find("\"pgarc_manifest\": 2"), std::string::npos) << m;
+  EXPECT_NE(m.find("\"checksum_algorithm\": \"CRC32C\""), std::string::npos) << m;
   EXPECT_NE(m.find("\"format\": \"custom\""), std::string::npos) << m;
   EXPECT_NE(m.find("\"tag\": \"items\", \"bytes\""), std::string::npos) << m;
   EXPECT_NE(m.find("\"rows\": 3000"), std::string::npos) << m;
@@ -154,7 +156,7 @@ TEST_F(VerifyDumpManifest, FlippedBitInUncompressedDataCaughtThroughTheManifest)
   auto with = verify({custom});
   EXPECT_EQ(with.exitCode, 1) << with.out << with.err;
   EXPECT_NE(with.out.find("items"), std::string::npos) << with.out;
-  EXPECT_NE(with.out.find("payload SHA-256 mismatch"), std::string::npos) << with.out;
+  EXPECT_NE(with.out.find("payload CRC32C mismatch"), std::string::npos) << with.out;
 
   std::string dir = dir_ + "/flip.dir";
   fs::copy(dir_ + "/z0.dir", dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
@@ -173,6 +175,63 @@ TEST_F(VerifyDumpManifest, FlippedBitInUncompressedDataCaughtThroughTheManifest)
   removeTree(dir);
   fs::remove(custom);
   fs::remove(custom + ".manifest.json");
+}
+
+// --manifest-checksums picks the algorithm (pg_basebackup's names); verify
+// sums with the manifest's own algorithm and writes the one asked for.
+TEST_F(VerifyDumpManifest, ChecksumAlgorithmsChosenAndFollowed) {
+  const std::string custom = dir_ + "/alg.custom";
+  for (const char* algorithm : {"SHA256", "sha256", "NONE", "crc32c"}) {
+    SCOPED_TRACE(algorithm);
+    ASSERT_EQ(dump("-Fc", custom, {"-Z0", std::string("--manifest-checksums=") + algorithm}).exitCode, 0);
+    std::string upper(algorithm);
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::string m = readFile(custom + ".manifest.json");
+    EXPECT_NE(m.find("\"checksum_algorithm\": \"" + upper + "\""), std::string::npos) << m;
+    EXPECT_EQ(m.find("\"checksum\"") == std::string::npos, upper == "NONE") << m;
+    auto r = verify({custom});
+    EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("checked against manifest"), std::string::npos) << r.out;
+    std::string scanned = dir_ + "/scanned-alg.json";
+    r = verify({"--no-manifest", "--manifest-checksums=" + upper, "--write-manifest=" + scanned, custom});
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    EXPECT_EQ(sortedLines(m), sortedLines(readFile(scanned)));
+    fs::remove(scanned);
+    // A changed byte: caught by either checksum, not by sizes alone.
+    const std::string saved = readFile(custom);
+    flipByteOf(custom, "marker2717", '6');
+    r = verify({custom});
+    EXPECT_EQ(r.exitCode, upper == "NONE" ? 0 : 1) << r.out << r.err;
+    if (upper == "SHA256") {
+      EXPECT_NE(r.out.find("payload SHA256 mismatch"), std::string::npos) << r.out;
+    }
+    writeFile(custom, saved);
+    // Asking verify for another algorithm than the manifest's is refused.
+    if (upper == "SHA256") {
+      r = verify({"--manifest-checksums=CRC32C", "--write-manifest=" + scanned, custom});
+      EXPECT_EQ(r.exitCode, 2) << r.out << r.err;
+      EXPECT_NE(r.err.find("manifest's checksums are SHA256"), std::string::npos) << r.err;
+      EXPECT_FALSE(fs::exists(scanned));
+    }
+  }
+  // A manifest without checksums still catches a truncated payload by its size.
+  ASSERT_EQ(dump("-Fd", dir_ + "/alg.dir", {"-Z0", "--manifest-checksums=none"}).exitCode, 0);
+  for (const auto& name : listing(dir_ + "/alg.dir")) {
+    std::string path = dir_ + "/alg.dir/" + name;
+    std::string data = readFile(path);
+    if (data.find("marker2717") == std::string::npos) continue;
+    fs::resize_file(path, data.size() - 10);
+  }
+  auto r = verify({dir_ + "/alg.dir"});
+  EXPECT_EQ(r.exitCode, 1) << r.out;
+  EXPECT_NE(r.out.find("manifest says"), std::string::npos) << r.out;
+  EXPECT_NE(dump("-Fc", custom, {"--manifest-checksums=md5"}).exitCode, 0);
+  EXPECT_NE(dump("-Fc", custom, {"--no-manifest", "--manifest-checksums=sha256"}).exitCode, 0);
+  EXPECT_NE(dump("-Fp", dir_ + "/alg.sql", {"--manifest-checksums=sha256"}).exitCode, 0);
+  EXPECT_NE(verify({"--manifest-checksums=md5", custom}).exitCode, 0);
+  fs::remove(custom);
+  fs::remove(custom + ".manifest.json");
+  removeTree(dir_ + "/alg.dir");
 }
 
 TEST_F(VerifyDumpManifest, NoManifestWritesNone) {

@@ -1,5 +1,5 @@
-// Unit tests of verify's building blocks: SHA-256, the COPY text checker,
-// the COPY column-list parser, JSON and the manifest round trip.
+// Unit tests of verify's building blocks: SHA-256 and CRC-32C, the COPY text
+// checker, the COPY column-list parser, JSON and the manifest round trip.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -8,6 +8,8 @@
 #include "verify/json.hpp"
 #include "verify/manifest.hpp"
 #include "verify/payload_checker.hpp"
+#include "verify/checksum.hpp"
+#include "verify/crc32c.hpp"
 #include "verify/sha256.hpp"
 
 using namespace pgarc;
@@ -19,6 +21,18 @@ std::string sha(std::string_view s, bool hw) {
   Sha256 h(hw);
   h.update(s);
   return h.hexDigest();
+}
+
+std::string sum(ChecksumAlgorithm a, std::string_view s) {
+  Checksum c(a);
+  c.update(s);
+  return c.hexDigest();
+}
+
+uint32_t crc(std::string_view s, bool hw) {
+  Crc32c c(hw);
+  c.update(s);
+  return c.value();
 }
 
 struct Fault {
@@ -123,23 +137,33 @@ TEST(VerifyCopyText, SplitPointsDoNotChangeTheVerdict) {
   }));
 }
 
-TEST(VerifyPayload, RowsHashExcludesTheTerminator) {
+TEST(VerifyPayload, RowsChecksumExcludesTheTerminator) {
   TocEntry e;
   e.dumpId = 7;
   e.desc = "TABLE DATA";
   e.copyStmt = "COPY t (a) FROM stdin;\n";
   std::string rows = "1\n\\\\x\n3\n";
   std::string payload = rows + "\\.\n\n\n";
-  for (size_t piece : {1, 2, 3, 100}) {
-    Report report;
-    PayloadChecker c(e, PayloadOptions{TextEncoding::Utf8, true}, report, "f");
-    for (size_t i = 0; i < payload.size(); i += piece) ASSERT_TRUE(c.write(std::string_view(payload).substr(i, piece)).ok());
-    EntryOutcome o = c.finish(true);
-    EXPECT_TRUE(report.clean());
-    EXPECT_EQ(o.rows, 3u);
-    EXPECT_EQ(o.sha256, Sha256::hex(payload));
-    EXPECT_EQ(o.rowsSha256, Sha256::hex(rows)) << "piece " << piece;
+  for (auto algorithm : {ChecksumAlgorithm::Sha256, ChecksumAlgorithm::Crc32c}) {
+    for (size_t piece : {1, 2, 3, 100}) {
+      Report report;
+      PayloadChecker c(e, PayloadOptions{TextEncoding::Utf8, algorithm}, report, "f");
+      for (size_t i = 0; i < payload.size(); i += piece)
+        ASSERT_TRUE(c.write(std::string_view(payload).substr(i, piece)).ok());
+      EntryOutcome o = c.finish(true);
+      EXPECT_TRUE(report.clean());
+      EXPECT_EQ(o.rows, 3u);
+      EXPECT_EQ(o.checksum, sum(algorithm, payload));
+      EXPECT_EQ(o.rowsChecksum, sum(algorithm, rows)) << "piece " << piece;
+    }
   }
+  Report report;
+  PayloadChecker none(e, PayloadOptions{TextEncoding::Utf8, ChecksumAlgorithm::None}, report, "f");
+  ASSERT_TRUE(none.write(payload).ok());
+  EntryOutcome o = none.finish(true);
+  EXPECT_EQ(o.rows, 3u);
+  EXPECT_TRUE(o.checksum.empty());
+  EXPECT_TRUE(o.rowsChecksum.empty());
 }
 
 // One hash serves the payload and its rows: the payload digest covers every
@@ -165,15 +189,15 @@ TEST(VerifyPayload, PayloadHashCoversHeldBackAndTrailingBytes) {
   for (const Case& c : cases) {
     for (size_t piece : {1, 2, 5, 100}) {
       Report report;
-      PayloadChecker checker(e, PayloadOptions{TextEncoding::Utf8, true}, report, "f");
+      PayloadChecker checker(e, PayloadOptions{TextEncoding::Utf8, ChecksumAlgorithm::Sha256}, report, "f");
       for (size_t i = 0; i < c.payload.size(); i += piece)
         ASSERT_TRUE(checker.write(std::string_view(c.payload).substr(i, piece)).ok());
       EntryOutcome o = checker.finish(c.clean);
-      EXPECT_EQ(o.sha256, Sha256::hex(c.payload)) << c.payload << " piece " << piece;
+      EXPECT_EQ(o.checksum, Sha256::hex(c.payload)) << c.payload << " piece " << piece;
       if (c.rowsHashed)
-        EXPECT_EQ(o.rowsSha256, Sha256::hex(*c.rowsHashed)) << c.payload << " piece " << piece;
+        EXPECT_EQ(o.rowsChecksum, Sha256::hex(*c.rowsHashed)) << c.payload << " piece " << piece;
       else
-        EXPECT_TRUE(o.rowsSha256.empty()) << c.payload;
+        EXPECT_TRUE(o.rowsChecksum.empty()) << c.payload;
     }
   }
 }
@@ -188,26 +212,136 @@ TEST(VerifyJson, ParsesAndQuotes) {
   EXPECT_EQ(json::quote("a\"\\\x01\xff"), "\"a\\\"\\\\\\u0001\\u00ff\"");
 }
 
-TEST(VerifyManifest, JsonRoundTrip) {
+Manifest sampleManifest(ChecksumAlgorithm algorithm) {
+  const size_t n = checksumHexLength(algorithm);
   Manifest m;
   m.format = "custom";
-  m.files.push_back({"x.dump", 10, std::string(64, 'a')});
+  m.checksum = algorithm;
+  m.files.push_back({"x.dump", 10, std::string(n, 'a')});
   ManifestEntry e;
   e.dumpId = 3353;
   e.desc = "TABLE DATA";
   e.namespace_ = "app";
   e.tag = "odd \"name\"";
   e.bytes = 99;
-  e.sha256 = std::string(64, 'b');
+  e.checksum = std::string(n, 'b');
   e.rows = 5;
-  e.rowsSha256 = std::string(64, 'c');
+  e.rowsChecksum = std::string(n, 'c');
   m.entries.push_back(e);
-  m.largeObjects.push_back({4000000000u, 3, std::string(64, 'd')});
-  auto back = parseManifest(manifestToJson(m));
-  ASSERT_TRUE(back.ok()) << back.error().describe();
-  EXPECT_EQ(back->entries.at(0).tag, e.tag);
-  EXPECT_EQ(back->entries.at(0).rows, 5u);
-  EXPECT_EQ(back->largeObjects.at(0).oid, 4000000000u);
-  EXPECT_EQ(manifestToJson(*back), manifestToJson(m));
+  m.largeObjects.push_back({4000000000u, 3, std::string(n, 'd')});
+  return m;
+}
+
+TEST(VerifyManifest, JsonRoundTrip) {
+  for (auto algorithm : {ChecksumAlgorithm::Crc32c, ChecksumAlgorithm::Sha256, ChecksumAlgorithm::None}) {
+    Manifest m = sampleManifest(algorithm);
+    std::string json = manifestToJson(m);
+    auto back = parseManifest(json);
+    ASSERT_TRUE(back.ok()) << back.error().describe();
+    EXPECT_EQ(back->checksum, algorithm);
+    EXPECT_EQ(back->entries.at(0).tag, m.entries[0].tag);
+    EXPECT_EQ(back->entries.at(0).rows, 5u);
+    EXPECT_EQ(back->entries.at(0).rowsChecksum, m.entries[0].rowsChecksum);
+    EXPECT_EQ(back->largeObjects.at(0).oid, 4000000000u);
+    EXPECT_EQ(manifestToJson(*back), json);
+    EXPECT_EQ(json.find("\"checksum\"") == std::string::npos, algorithm == ChecksumAlgorithm::None) << json;
+  }
+  EXPECT_FALSE(parseManifest(R"({"pgarc_manifest": 3, "format": "x", "files": [], "entries": [], "large_objects": []})").ok());
   EXPECT_FALSE(parseManifest(R"({"pgarc_manifest": 2, "format": "x", "files": [], "entries": [], "large_objects": []})").ok());
+  EXPECT_FALSE(parseManifest(R"({"pgarc_manifest": 2, "format": "x", "checksum_algorithm": "MD5", "files": [], "entries": [], "large_objects": []})").ok());
+}
+
+// A checksum of the wrong length for the manifest's algorithm is refused.
+TEST(VerifyManifest, ChecksumLengthFollowsTheAlgorithm) {
+  Manifest m = sampleManifest(ChecksumAlgorithm::Crc32c);
+  m.entries[0].checksum = std::string(64, 'b');
+  auto parsed = parseManifest(manifestToJson(m));
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error().message.find("CRC32C"), std::string::npos) << parsed.error().message;
+}
+
+// Manifests written before checksums were selectable (version 1: SHA-256
+// under the keys "sha256" and "rows_sha256") are still read.
+TEST(VerifyManifest, ReadsVersionOne) {
+  const std::string a(64, 'a'), b(64, 'b'), c(64, 'c'), d(64, 'd');
+  std::string json = R"({"pgarc_manifest": 1, "format": "custom",
+    "files": [{"path": "x.dump", "size": 10, "sha256": ")" + a + R"("}],
+    "entries": [{"dump_id": 3, "desc": "TABLE DATA", "namespace": "s", "tag": "t", "bytes": 9,
+                 "sha256": ")" + b + R"(", "rows": 2, "rows_sha256": ")" + c + R"("}],
+    "large_objects": [{"oid": 42, "bytes": 3, "sha256": ")" + d + R"("}]})";
+  auto m = parseManifest(json);
+  ASSERT_TRUE(m.ok()) << m.error().describe();
+  EXPECT_EQ(m->checksum, ChecksumAlgorithm::Sha256);
+  EXPECT_EQ(m->files.at(0).checksum, a);
+  EXPECT_EQ(m->entries.at(0).checksum, b);
+  EXPECT_EQ(m->entries.at(0).rowsChecksum, c);
+  EXPECT_EQ(m->largeObjects.at(0).checksum, d);
+}
+
+TEST(VerifyCrc32c, KnownValues) {
+  for (bool hw : {false, true}) {
+    EXPECT_EQ(crc("", hw), 0u);
+    EXPECT_EQ(crc("123456789", hw), 0xe3069283u) << hw;  // the CRC-32C check value
+    EXPECT_EQ(crc(std::string(32, '\0'), hw), 0x8a9136aau) << hw;  // RFC 3720 B.4
+    EXPECT_EQ(crc(std::string(32, '\xff'), hw), 0x62a8ab43u) << hw;
+  }
+  EXPECT_EQ(sum(ChecksumAlgorithm::Crc32c, "123456789"), "e3069283");
+  EXPECT_EQ(sum(ChecksumAlgorithm::None, "123456789"), "");
+}
+
+TEST(VerifyCrc32c, PiecewiseAndPortableEqualOneShot) {
+  EXPECT_TRUE(rc::check("any split, either code path, gives the one-shot CRC", [] {
+    const std::string data = *rc::gen::container<std::string>(rc::gen::arbitrary<char>());
+    const auto cuts = *rc::gen::container<std::vector<size_t>>(rc::gen::inRange<size_t>(0, data.size() + 1));
+    const bool hw = *rc::gen::arbitrary<bool>();
+    std::set<size_t> at(cuts.begin(), cuts.end());
+    at.insert(data.size());
+    Crc32c c(hw);
+    size_t from = 0;
+    for (size_t to : at) {
+      c.update(std::string_view(data).substr(from, to - from));
+      from = to;
+    }
+    RC_ASSERT(c.value() == crc(data, false));
+    RC_ASSERT(c.value() == crc(data, true));
+  }));
+}
+
+// Long pieces take the three-chain path, whose block joins must give what
+// the byte-at-a-time portable code gives, at any alignment and length.
+TEST(VerifyCrc32c, LongPiecesEqualPortable) {
+  std::string data(60000, '\0');
+  uint32_t x = 12345;
+  for (char& c : data) c = static_cast<char>((x = x * 1103515245u + 12345u) >> 23);
+  for (size_t from : {0, 1, 7}) {
+    for (size_t len : {6143, 6144, 6145, 12288, 20000, 59990}) {
+      std::string_view piece = std::string_view(data).substr(from, len);
+      EXPECT_EQ(crc(piece, true), crc(piece, false)) << from << " " << len;
+      Crc32c split(true);
+      split.update(piece.substr(0, len / 3));
+      split.update(piece.substr(len / 3));
+      EXPECT_EQ(split.value(), crc(piece, false)) << from << " " << len;
+    }
+  }
+}
+
+// A copy taken mid-stream carries the state: it gives the checksum of the
+// bytes up to there, and the original goes on undisturbed.
+TEST(VerifyChecksum, CopiesCarryTheState) {
+  for (auto algorithm : {ChecksumAlgorithm::Crc32c, ChecksumAlgorithm::Sha256}) {
+    Checksum running(algorithm);
+    running.update("first half,");
+    Checksum snapshot = running;
+    running.update(" second half");
+    EXPECT_EQ(snapshot.hexDigest(), sum(algorithm, "first half,"));
+    EXPECT_EQ(running.hexDigest(), sum(algorithm, "first half, second half"));
+  }
+}
+
+TEST(VerifyChecksum, AlgorithmNames) {
+  EXPECT_EQ(parseChecksumAlgorithm("crc32c"), ChecksumAlgorithm::Crc32c);
+  EXPECT_EQ(parseChecksumAlgorithm("SHA256"), ChecksumAlgorithm::Sha256);
+  EXPECT_EQ(parseChecksumAlgorithm("None"), ChecksumAlgorithm::None);
+  EXPECT_FALSE(parseChecksumAlgorithm("sha-256"));
+  EXPECT_FALSE(parseChecksumAlgorithm(""));
 }
