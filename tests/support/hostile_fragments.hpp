@@ -40,5 +40,16 @@ Fragment sequenceFragment();
 Fragment largeObjectFragment();
 Fragment privilegesFragment();
 Fragment foreignDataFragment();
+// hostile_catalog.cpp
+Fragment castFragment();
+Fragment operatorClassFragment();
+Fragment conversionFragment();
+Fragment transformFragment();
+Fragment accessMethodFragment();
+// hostile_events.cpp
+Fragment triggerFragment();
+Fragment ruleFragment();
+Fragment eventTriggerFragment();
+Fragment subscriptionFragment();
 
 }  // namespace pgarc::test::hostile

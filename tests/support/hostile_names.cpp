@@ -139,6 +139,15 @@ std::string literal(const std::string& text) {
   return out + "'";
 }
 
+std::string conninfoValue(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
 std::string clipUtf8(const std::string& name, size_t maxBytes) {
   if (name.size() <= maxBytes) return name;
   size_t cut = maxBytes;

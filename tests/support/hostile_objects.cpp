@@ -171,8 +171,10 @@ Fragment foreignDataFragment() {
   const size_t schemaIndex = *gen::arbitrary<size_t>();
   const std::string wrapperName = *hostileName(), serverName = *hostileName(), tableName = *hostileName(),
                     columnName = *hostileName();
-  const auto optionNames = *gen::container<std::vector<std::string>>(4, hostileName());
-  const auto optionValues = *gen::container<std::vector<std::string>>(5, hostileText());
+  const auto optionNames = *gen::container<std::vector<std::string>>(7, hostileName());
+  const auto optionValues = *gen::container<std::vector<std::string>>(7, hostileText());
+  const std::string secondColumn = *hostileName();
+  const bool alterOptions = *gen::arbitrary<bool>();
   const std::string mappedRole = pick(roleNames());
   const auto comment = maybeComment();
   return {"foreign data", [=](NameBook& nb) {
@@ -187,8 +189,13 @@ Fragment foreignDataFragment() {
             sql += "CREATE SERVER " + server + " TYPE " + literal(optionValues[4]) + " VERSION " + literal(optionValues[1]) +
                    " FOREIGN DATA WRAPPER " + wrapper + " OPTIONS (" + option(1) + ");\n";
             sql += "CREATE USER MAPPING FOR " + ident(mappedRole) + " SERVER " + server + " OPTIONS (" + option(2) + ");\n";
-            sql += "CREATE FOREIGN TABLE " + nb.schema(schemaIndex) + "." + nb.fresh(tableName) + " (" +
-                   nb.fresh(columnName) + " text OPTIONS (" + option(3) + ") NOT NULL) SERVER " + server + ";\n";
+            const std::string table = nb.schema(schemaIndex) + "." + nb.fresh(tableName), second = nb.fresh(secondColumn);
+            sql += "CREATE FOREIGN TABLE " + table + " (" + nb.fresh(columnName) + " text OPTIONS (" + option(3) +
+                   ") NOT NULL, " + second + " int) SERVER " + server + " OPTIONS (" + option(4) + ", " + option(5) +
+                   ");\n";
+            if (alterOptions)
+              sql += "ALTER FOREIGN TABLE " + table + " OPTIONS (ADD " + option(6) + "), ALTER COLUMN " + second +
+                     " OPTIONS (ADD " + option(0) + ");\n";
             sql += "GRANT USAGE ON FOREIGN SERVER " + server + " TO " + ident(mappedRole) + ";\n";
             sql += commentOn("SERVER " + server, comment);
             return sql;

@@ -25,14 +25,21 @@ std::string renderSql(const Database& db) {
 rc::Gen<Database> database() {
   return gen::exec([] {
     Database db;
+    db.encoding = *gen::weightedElement<std::string>({{4, "UTF8"}, {1, "LATIN1"}, {1, "SQL_ASCII"}});
     db.schemas = *gen::container<std::vector<std::string>>(*gen::inRange(0, 4), hostileName());
     // Relative weights: tables carry the most hostile data and objects.
-    const std::vector<std::pair<size_t, Fragment (*)()>> kinds = {
+    std::vector<std::pair<size_t, Fragment (*)()>> kinds = {
         {6, tableFragment},    {2, enumFragment},     {2, domainFragment},
         {2, compositeAndRangeFragment}, {3, functionFragment}, {2, viewFragment},
         {1, sequenceFragment}, {1, collationAndTextSearchFragment}, {1, largeObjectFragment},
         {2, privilegesFragment}, {1, foreignDataFragment},
+        {1, castFragment}, {2, operatorClassFragment}, {1, conversionFragment},
+        {1, transformFragment}, {1, accessMethodFragment},
+        {2, triggerFragment}, {2, ruleFragment}, {1, eventTriggerFragment}, {1, subscriptionFragment},
     };
+    // ICU does not support SQL_ASCII databases.
+    for (auto& kind : kinds)
+      if (kind.second == collationAndTextSearchFragment && db.encoding == "SQL_ASCII") kind.first = 0;
     size_t total = 0;
     for (const auto& kind : kinds) total += kind.first;
     const auto fragment = gen::exec([kinds, total] {

@@ -25,6 +25,8 @@ std::string createRolesSql();
 // Double-quoted identifier and standard-conforming string literal.
 std::string ident(const std::string& name);
 std::string literal(const std::string& text);
+// A libpq connection string value: single-quoted, with ' and \ escaped.
+std::string conninfoValue(const std::string& value);
 // `name` cut to at most `maxBytes` bytes without splitting a UTF-8 character,
 // as PostgreSQL truncates identifiers.
 std::string clipUtf8(const std::string& name, size_t maxBytes = 63);
@@ -49,6 +51,11 @@ struct Fragment {
 };
 
 struct Database {
+  // The server encoding the database is created with (LOCALE 'C'): UTF8,
+  // LATIN1 or SQL_ASCII. The script's UTF-8 bytes are sent as they are, so
+  // in a single-byte encoding every byte of a multibyte character becomes a
+  // character of its own.
+  std::string encoding = "UTF8";
   std::vector<std::string> schemas;  // created first; "public" is always there too
   std::vector<Fragment> fragments;
 };
