@@ -44,8 +44,6 @@ std::string Quoter::qualified(std::string_view schema, std::string_view name) co
 std::string Quoter::literal(std::string_view s) const {
   std::string out;
   out.reserve(s.size() + 2);
-  bool hasBackslash = s.find('\\') != std::string_view::npos;
-  if (!stdStrings_ && hasBackslash) out.push_back('E');
   out.push_back('\'');
   for (char c : s) {
     if (c == '\'' || (c == '\\' && !stdStrings_)) out.push_back(c);
@@ -56,7 +54,7 @@ std::string Quoter::literal(std::string_view s) const {
 }
 
 std::string Quoter::connectionLiteral(std::string_view s) const {
-  return s.find('\\') == std::string_view::npos ? literal(s) : Quoter(quoteAll_, false).literal(s);
+  return s.find('\\') == std::string_view::npos ? literal(s) : "E" + Quoter(quoteAll_, false).literal(s);
 }
 
 std::string dollarQuote(std::string_view s, std::string_view prefix) {

@@ -17,8 +17,9 @@ class Quoter {
   std::string id(std::string_view ident) const;
   // schema.name, each part through id(); schema omitted when empty.
   std::string qualified(std::string_view schema, std::string_view name) const;
-  // '...' as appendStringLiteralAH (E'' with doubled backslashes when
-  // standard_conforming_strings is off).
+  // '...' as appendStringLiteralAH: backslashes doubled when
+  // standard_conforming_strings is off, but never an E prefix (the script
+  // sets standard_conforming_strings itself, so plain '' reads back right).
   std::string literal(std::string_view s) const;
   // As appendStringLiteralConn, which pg_dump uses for ALTER DATABASE/ROLE
   // ... SET values: any value with a backslash becomes E'...' with doubled

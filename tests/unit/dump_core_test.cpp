@@ -50,8 +50,11 @@ TEST(DumpQuoting, Literals) {
   Quoter q;
   EXPECT_EQ(q.literal("a'b"), "'a''b'");
   EXPECT_EQ(q.literal("back\\slash"), "'back\\slash'");
+  // With standard_conforming_strings off pg_dump doubles backslashes but,
+  // unlike appendStringLiteralConn, writes no E prefix.
   Quoter old(false, false);
-  EXPECT_EQ(old.literal("back\\slash"), "E'back\\\\slash'");
+  EXPECT_EQ(old.literal("back\\slash"), "'back\\\\slash'");
+  EXPECT_EQ(old.connectionLiteral("back\\slash"), "E'back\\\\slash'");
 }
 
 // ALTER DATABASE/ROLE ... SET values go through appendStringLiteralConn,
@@ -134,7 +137,6 @@ TEST(DumpOptions, DefaultsAndConflicts) {
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p->options.columnInserts);
   EXPECT_EQ(p->options.rowsPerInsert, 1);
-
   auto err = [](std::vector<std::string> a) {
     auto r = parseDumpCommandLine(a);
     return r.ok() ? std::string() : r.error().message;
