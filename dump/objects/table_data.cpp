@@ -149,18 +149,18 @@ Status insertData(Connection& conn, const Quoter& q, const DumpOptions& o, const
   return conn.exec("CLOSE _pg_dump_cursor");
 }
 
+// The bytes of pg_catalog.encode(..., 'hex'), which unlike bytea's own text
+// output does not follow bytea_output (a database or role may set 'escape').
 std::string hexDecode(std::string_view hex) {
-  // bytea text output: \x followed by hex digits.
   std::string out;
-  if (hex.size() < 2) return out;
-  out.reserve((hex.size() - 2) / 2);
+  out.reserve(hex.size() / 2);
   auto nib = [](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return 0;
   };
-  for (size_t i = 2; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(nib(hex[i]) << 4 | nib(hex[i + 1])));
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(nib(hex[i]) << 4 | nib(hex[i + 1])));
   return out;
 }
 
@@ -190,8 +190,8 @@ Status blobsData(Connection& conn, BlobOutput& out, const std::vector<uint32_t>*
     onlyList += "}'::pg_catalog.oid[]";
   }
   for (;;) {
-    std::string sql = "SELECT oid, pg_catalog.lo_get(oid, 0, " + std::to_string(kFirstChunk + 1) +
-                      ") FROM pg_catalog.pg_largeobject_metadata WHERE true";
+    std::string sql = "SELECT oid, pg_catalog.encode(pg_catalog.lo_get(oid, 0, " + std::to_string(kFirstChunk + 1) +
+                      "), 'hex') FROM pg_catalog.pg_largeobject_metadata WHERE true";
     if (only) sql += " AND oid = ANY(" + onlyList + ")";
     if (!first) sql += " AND oid > '" + std::to_string(after) + "'::pg_catalog.oid";
     sql += " ORDER BY 1 LIMIT " + std::to_string(kBlobBatch);
@@ -212,8 +212,9 @@ Status blobsData(Connection& conn, BlobOutput& out, const std::vector<uint32_t>*
       offset = static_cast<int64_t>(data.size());
       pending = std::move(data);
       while (more) {
-        PGARC_ASSIGN(QueryResult c, conn.query("SELECT pg_catalog.lo_get('" + std::to_string(oid) + "'::pg_catalog.oid, " +
-                                               std::to_string(offset) + ", " + std::to_string(kLaterChunk) + ")"));
+        PGARC_ASSIGN(QueryResult c, conn.query("SELECT pg_catalog.encode(pg_catalog.lo_get('" + std::to_string(oid) +
+                                               "'::pg_catalog.oid, " + std::to_string(offset) + ", " +
+                                               std::to_string(kLaterChunk) + "), 'hex')"));
         std::string chunk = hexDecode(c.get(0, 0));
         more = static_cast<int64_t>(chunk.size()) == kLaterChunk;
         offset += static_cast<int64_t>(chunk.size());

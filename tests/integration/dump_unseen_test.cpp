@@ -267,6 +267,20 @@ DO $$BEGIN
   EXECUTE format('ALTER ROLE app_reader IN DATABASE %I SET application_name = %L', current_database(), E'a\\b');
 END$$;
 )SQL"},
+    // Found on real databases (ci/compare-with-stock): legacy session defaults
+    // of the database. With standard_conforming_strings off pg_dump doubles the
+    // backslashes of its literals without an E prefix; with bytea_output
+    // 'escape' the large objects' bytes must still be read right.
+    {"legacy_session_settings", "", R"SQL(
+DO $$BEGIN
+  EXECUTE format('ALTER DATABASE %I SET standard_conforming_strings = off', current_database());
+  EXECUTE format('ALTER DATABASE %I SET bytea_output = escape', current_database());
+END$$;
+CREATE TABLE legacy (b bytea, t text DEFAULT 'c:\dir');
+COMMENT ON TABLE legacy IS 'back\slash ''quoted''';
+INSERT INTO legacy VALUES ('\x5c00ff', 'c:\dir');
+SELECT lo_from_bytea(0, '\x5c00ff27'::bytea);
+)SQL"},
     {"pgbench", "", "@pgbench"},
 };
 
