@@ -18,6 +18,7 @@ struct LongOption {
   const char* name;
   Arg arg;
   int id;  // short option char, or >= 256 for long-only
+  bool pgarcOnly = false;  // not pg_dump's: must not make a pg_dump abbreviation ambiguous
 };
 
 enum LongOnly {
@@ -26,7 +27,7 @@ enum LongOnly {
   kLockWaitTimeout, kNoComments, kNoPublications, kNoSecurityLabels, kNoSubscriptions, kNoSync,
   kNoTableAccessMethod, kNoTablespaces, kNoToastCompression, kNoUnloggedTableData, kOnConflictDoNothing,
   kQuoteAllIdentifiers, kRestrictKey, kRole, kRowsPerInsert, kSection, kSerializableDeferrable, kSnapshot,
-  kStrictNames, kUseSetSessionAuthorization, kNoSynchronizedSnapshots, kArchiveVersion, kTargetPgRestore,
+  kStrictNames, kUseSetSessionAuthorization, kArchiveVersion, kTargetPgRestore,
   kNoManifest, kManifest, kManifestChecksums
 };
 
@@ -86,19 +87,18 @@ constexpr LongOption kLongOptions[] = {
     {"no-publications", Arg::None, kNoPublications},
     {"no-security-labels", Arg::None, kNoSecurityLabels},
     {"no-subscriptions", Arg::None, kNoSubscriptions},
-    {"no-synchronized-snapshots", Arg::None, kNoSynchronizedSnapshots},
     {"no-toast-compression", Arg::None, kNoToastCompression},
     {"no-unlogged-table-data", Arg::None, kNoUnloggedTableData},
     {"no-sync", Arg::None, kNoSync},
-    {"no-manifest", Arg::None, kNoManifest},
-    {"manifest", Arg::Required, kManifest},
-    {"manifest-checksums", Arg::Required, kManifestChecksums},
+    {"no-manifest", Arg::None, kNoManifest, true},
+    {"manifest", Arg::Required, kManifest, true},
+    {"manifest-checksums", Arg::Required, kManifestChecksums, true},
     {"on-conflict-do-nothing", Arg::None, kOnConflictDoNothing},
     {"rows-per-insert", Arg::Required, kRowsPerInsert},
     {"include-foreign-data", Arg::Required, kIncludeForeignData},
     {"restrict-key", Arg::Required, kRestrictKey},
-    {"archive-version", Arg::Required, kArchiveVersion},
-    {"target-pg-restore", Arg::Required, kTargetPgRestore},
+    {"archive-version", Arg::Required, kArchiveVersion, true},
+    {"target-pg-restore", Arg::Required, kTargetPgRestore, true},
 };
 
 constexpr std::string_view kShortOptions = "abBcCd:e:E:f:F:h:j:n:N:Op:RsS:t:T:U:vwWxZ:";
@@ -212,7 +212,6 @@ Status applyOption(ParsedCommandLine& p, int id, const std::string& value) {
       o.manifestChecksums = *algorithm;
       break;
     }
-    case kNoSynchronizedSnapshots: break;
     case kNoTableAccessMethod: o.noTableAccessMethod = true; break;
     case kNoTablespaces: o.noTablespaces = true; break;
     case kNoToastCompression: o.noToastCompression = true; break;
@@ -279,25 +278,23 @@ Status checkOptions(DumpOptions& o) {
   return {};
 }
 
+// GNU getopt_long matching: an exact name, else a unique prefix (aliases of one
+// option count once). pgarc's own options are matched only when no pg_dump
+// option has the prefix, so every abbreviation pg_dump 15 accepts means the same.
 const LongOption* findLong(std::string_view name, Error& err) {
-  const LongOption* exact = nullptr;
-  const LongOption* prefix = nullptr;
-  int prefixCount = 0;
+  const LongOption* match[2] = {nullptr, nullptr};  // [pg_dump's, pgarc's]
+  int count[2] = {0, 0};
   for (const auto& lo : kLongOptions) {
     std::string_view n = lo.name;
-    if (n == name) {
-      exact = &lo;
-      break;
-    }
-    if (n.substr(0, name.size()) == name) {
-      // Aliases of the same option are not ambiguous.
-      if (!prefix || prefix->id != lo.id) prefixCount++;
-      if (!prefix) prefix = &lo;
-    }
+    if (n == name) return &lo;
+    if (n.substr(0, name.size()) != name) continue;
+    const int side = lo.pgarcOnly ? 1 : 0;
+    if (!match[side] || match[side]->id != lo.id) count[side]++;
+    if (!match[side]) match[side] = &lo;
   }
-  if (exact) return exact;
-  if (prefixCount == 1) return prefix;
-  if (prefixCount > 1)
+  const int side = count[0] > 0 ? 0 : 1;
+  if (count[side] == 1) return match[side];
+  if (count[side] > 1)
     err = usageError("option '--" + std::string(name) + "' is ambiguous");
   else
     err = usageError("unrecognized option '--" + std::string(name) + "'");

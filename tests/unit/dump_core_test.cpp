@@ -137,6 +137,18 @@ TEST(DumpOptions, DefaultsAndConflicts) {
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p->options.columnInserts);
   EXPECT_EQ(p->options.rowsPerInsert, 1);
+  // pg_dump 15's abbreviations keep their meaning next to pgarc's own long
+  // options (--target-pg-restore, --archive-version) and without the
+  // --no-synchronized-snapshots that pg_dump 15 no longer has.
+  p = parseDumpCommandLine({"--no-sy", "--ta=t1", "--a", "db"});
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_TRUE(p->options.noSync);
+  ASSERT_EQ(p->options.tablePatterns.size(), 1u);
+  EXPECT_EQ(p->options.tablePatterns[0], "t1");
+  EXPECT_TRUE(p->options.columnInserts);
+  p = parseDumpCommandLine({"--targ=15", "db"});  // a prefix only pgarc's option has
+  ASSERT_TRUE(p.ok()) << p.error().message;
+
   auto err = [](std::vector<std::string> a) {
     auto r = parseDumpCommandLine(a);
     return r.ok() ? std::string() : r.error().message;
@@ -153,6 +165,9 @@ TEST(DumpOptions, DefaultsAndConflicts) {
   EXPECT_EQ(err({"--rows-per-insert=0"}), "--rows-per-insert must be in range 1..2147483647");
   EXPECT_NE(err({"a", "b"}).find("too many command-line arguments (first is \"b\")"), std::string::npos);
   EXPECT_NE(err({"--bogus"}).find("unrecognized option '--bogus'"), std::string::npos);
+  EXPECT_NE(err({"--no-synchronized-snapshots"}).find("unrecognized option '--no-synchronized-snapshots'"),
+            std::string::npos);
+  EXPECT_NE(err({"--no-s"}).find("option '--no-s' is ambiguous"), std::string::npos);
   EXPECT_NE(err({"-q"}).find("invalid option -- 'q'"), std::string::npos);
   EXPECT_NE(err({"--section=foo"}).find("unrecognized section name: \"foo\""), std::string::npos);
   EXPECT_NE(err({"-f"}).find("option requires an argument -- 'f'"), std::string::npos);
