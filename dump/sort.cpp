@@ -333,7 +333,19 @@ std::vector<DumpableObject*> sortByDependencies(std::vector<DumpableObject*> obj
       if (len > 0) {
         std::vector<DumpableObject*> loop(workspace.begin(), workspace.begin() + len);
         if (!repairLoop(loop, postBoundary)) {
-          if (warn) {
+          // A loop of table data only is a cycle of foreign keys (a data-only
+          // dump), which pg_dump reports by table name with its advice.
+          const bool allData = std::all_of(loop.begin(), loop.end(),
+                                           [](const DumpableObject* o) { return o->type == ObjectType::TableData; });
+          if (warn && allData) {
+            std::string msg = loop.size() == 1 ? "there are circular foreign-key constraints on this table:"
+                                               : "there are circular foreign-key constraints among these tables:";
+            for (auto* o : loop) msg += "\ndetail: " + o->name;
+            msg += "\nhint: You might not be able to restore the dump without using --disable-triggers or "
+                   "temporarily dropping the constraints.";
+            msg += "\nhint: Consider using a full dump instead of a --data-only dump to avoid this problem.";
+            warn(msg);
+          } else if (warn) {
             std::string msg = "could not resolve dependency loop among these items:";
             for (auto* o : loop)
               msg += "\n  " + std::string(objectTypeName(o->type)) + " " + o->name + "  (ID " +

@@ -1,5 +1,7 @@
 // getSubscriptions / dumpSubscription: subscriptions as pg_dump 15 dumps them
 // (always WITH (connect = false)).
+#include <cstdio>
+
 #include "dump/acl.hpp"
 #include "dump/objects/kinds.hpp"
 #include "dump/objects/kinds_b_common.hpp"
@@ -19,8 +21,9 @@ Status getSubscriptions(CatalogContext& ctx) {
   if (ctx.conn.parameter("is_superuser") != "on") {
     PGARC_ASSIGN(QueryResult n, ctx.conn.query("SELECT count(*) FROM pg_subscription WHERE subdbid = (SELECT oid FROM "
                                                "pg_database WHERE datname = current_database())"));
-    if (n.rows() == 1 && n.integer(0, 0) > 0 && ctx.info)
-      ctx.info("warning: subscriptions not dumped because current user is not a superuser");
+    // A warning, which pg_dump prints with or without -v.
+    if (n.rows() == 1 && n.integer(0, 0) > 0)
+      std::fprintf(stderr, "pgarc dump: warning: subscriptions not dumped because current user is not a superuser\n");
     return {};
   }
   const bool v14 = ctx.serverVersion >= 140000, v15 = ctx.serverVersion >= 150000;

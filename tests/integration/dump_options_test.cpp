@@ -307,6 +307,34 @@ TEST_F(DumpOptions, VerboseMessagesAreStocks) {
   }
 }
 
+TEST_F(DumpOptions, WarningsAreStocks) {
+  // Warnings pg_dump prints without -v, found on real databases: a
+  // subscription a non-superuser cannot dump, and a foreign-key cycle in a
+  // data-only dump. Same lines but for the program's name.
+  auto r = server_->psql("opts",
+                         "CREATE SUBSCRIPTION warn_sub CONNECTION 'dbname=nowhere' PUBLICATION p "
+                         "WITH (connect = false, slot_name = NONE);"
+                         "CREATE TABLE fk_cycle (id int PRIMARY KEY, parent int REFERENCES fk_cycle);"
+                         "GRANT SELECT ON fk_cycle TO dumper;");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  auto normalize = [](std::string err, const std::string& prefix) {
+    for (size_t pos = 0; (pos = err.find(prefix, pos)) != std::string::npos;) err.erase(pos, prefix.size());
+    return err;
+  };
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--role=dumper", "-t", "t", "-f", "/dev/null", "opts"},
+           {"-a", "-t", "fk_cycle", "-f", "/dev/null", "opts"}}) {
+    auto rs = stock(args);
+    auto ro = ours(args);
+    ASSERT_EQ(rs.exitCode, 0) << rs.err;
+    ASSERT_EQ(ro.exitCode, 0) << ro.err;
+    EXPECT_NE(rs.err.find("warning: "), std::string::npos) << rs.err;
+    EXPECT_EQ(normalize(ro.err, "pgarc dump: "), normalize(rs.err, "pg_dump: ")) << args[0];
+  }
+  r = server_->psql("opts", "DROP SUBSCRIPTION warn_sub; DROP TABLE fk_cycle;");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+}
+
 TEST_F(DumpOptions, IncludeForeignDataDumpsTheMatchingServersTables) {
   for (const std::vector<std::string>& extra :
        std::vector<std::vector<std::string>>{{"--include-foreign-data=loop"},

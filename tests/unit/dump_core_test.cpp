@@ -300,6 +300,33 @@ TEST(DumpSort, IndirectDefaultLoopMakesDefaultSeparate) {
   EXPECT_EQ(out.back(), &d);
 }
 
+TEST(DumpSort, ForeignKeyCycleOfTableDataWarnsAsPgDump) {
+  // Data-only dump of two tables referencing each other: pg_dump names the
+  // tables and gives its advice instead of the generic loop message, and
+  // breaks the loop at the first item's dependency on the second.
+  TableDataInfo a, b;
+  a.dumpId = 1;
+  a.name = "agents";
+  b.dumpId = 2;
+  b.name = "departments";
+  a.dependencies = {2};
+  b.dependencies = {1};
+  std::vector<DumpableObject*> all = {&a, &b};
+  std::vector<DumpableObject*> objs = all;
+  sortByTypeName(objs);
+  std::vector<std::string> warnings;
+  auto out = sortByDependencies(objs, 2, [&](DumpId id) { return all[id - 1]; },
+                                [&](const std::string& w) { warnings.push_back(w); });
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0],
+            "there are circular foreign-key constraints among these tables:\ndetail: agents\ndetail: departments\n"
+            "hint: You might not be able to restore the dump without using --disable-triggers or temporarily "
+            "dropping the constraints.\nhint: Consider using a full dump instead of a --data-only dump to avoid "
+            "this problem.");
+  EXPECT_TRUE(a.dependencies.empty());
+  ASSERT_EQ(out.size(), 2u);
+}
+
 TEST(PgDumpVersion, MinorReleaseDecidesTheAttributeVersionOption) {
   EXPECT_EQ(pgarc::dump::pgDumpMinorVersion("15.18 (Debian 15.18-0+deb12u1)"), 18);
   EXPECT_EQ(pgarc::dump::pgDumpMinorVersion("15.20 (Debian 15.20-0+deb12u1)"), 20);
