@@ -63,10 +63,13 @@ Status dumpTransform(EmitContext& ctx, DumpableObject& obj) {
   sql += ");\n";
   PGARC_TRY(appendExtensionMember(ctx, sql, t, "TRANSFORM", args));
   if (t.dump & kCompDefinition) {
-    // pg_dump passes the transform's own dependencies explicitly.
     EntrySpec e = definitionEntry(t, "TRANSFORM " + args, "TRANSFORM", Section::PreData, sql,
                                   "DROP TRANSFORM " + args + ";\n", false);
     e.owner.reset();
+    // pg_dump passes the transform's own dependencies explicitly, so they
+    // are not looked through: the language stays listed even when it gets no
+    // entry of its own (plpgsql).
+    e.deps = t.dependencies;
     ctx.add(std::move(e));
   }
   if (t.dump & kCompComment) {

@@ -2,11 +2,13 @@
 // hostile identifiers, comments, literals and data over many object kinds
 // (tests/support/hostile_schema.hpp). For every generated database:
 //  - `pgarc dump -Fp --restrict-key=K` equals `pg_dump -Fp --restrict-key=K`,
-//    also with --inserts, --column-inserts and one randomly chosen option set;
+//    also with --inserts, --column-inserts, -E and two randomly chosen option
+//    sets (the first also through -Fc);
 //  - for -Fc, -Fd and -Ft, stock `pg_restore -f -` prints the same script
 //    from our archive as from stock pg_dump's, also with --create (and the
 //    same pg_restore -l listing for -Fc), and our -Fd -j2 prints what stock's
 //    serial -Fd does, listing included;
+//  - our -Fc archives and -Fd files are stock's bytes but for the creation time;
 //  - stock pg_restore --exit-on-error restores our archive, and pg_dump -Fp
 //    of the restored database equals that of the source.
 // A failure reports RapidCheck's shrunk counterexample: the SQL script that
@@ -39,8 +41,9 @@ namespace {
 
 constexpr const char* kRestrictKey = "--restrict-key=hostileKey";
 
-// Option sets applied to both tools for one extra plain-format comparison;
-// "@schema" becomes a pattern that names the database's first schema.
+// Option sets applied to both tools for two extra plain-format comparisons,
+// and the first of them to one -Fc comparison through pg_restore; "@schema"
+// becomes a pattern that names the database's first schema.
 const std::vector<std::vector<std::string>> kExtraOptionSets = {
     {"--quote-all-identifiers"},
     {"--quote-all-identifiers", "-C"},
@@ -55,6 +58,18 @@ const std::vector<std::vector<std::string>> kExtraOptionSets = {
     {"-n", "@schema"},
     {"-N", "@schema"},
     {"--exclude-table-data", "@schema.*"},
+    {"-t", "@schema.*"},
+    {"-T", "@schema.*", "-c"},
+    {"--binary-upgrade", "-s", "--quote-all-identifiers"},
+    {"--no-subscriptions", "--no-publications", "--no-security-labels"},
+    {"--no-table-access-method", "--no-tablespaces", "--no-toast-compression"},
+    {"--section=pre-data"},
+    {"--section=post-data", "-c", "--if-exists"},
+    {"--section=data", "--column-inserts", "--on-conflict-do-nothing"},
+    {"--enable-row-security"},
+    {"--extra-float-digits=0", "--inserts"},
+    {"-B", "--no-unlogged-table-data"},
+    {"--include-foreign-data=*"},
 };
 
 // Database names: plain, or hostile but not parsed as an option, a
@@ -126,12 +141,15 @@ TEST_F(DumpHostile, GeneratedDatabasesMatchStockPgDump) {
   int serial = 0;
   int discarded = 0;
   std::string firstDiscard;
+  // RapidCheck reports the description of its last run of the shrunk case,
+  // which is a success when a failure does not reproduce: keep every one.
+  std::vector<std::string> failures;
 
   auto property = [&] {
     const hostile::Database database = *hostile::database();
     const std::string dbWanted = *hostile::hostileName();
     const bool plainDbName = *rc::gen::inRange(0, 3) == 0;
-    const std::vector<std::string> extra = *rc::gen::elementOf(kExtraOptionSets);
+    const auto extras = *rc::gen::container<std::vector<std::vector<std::string>>>(2, rc::gen::elementOf(kExtraOptionSets));
     const char restoreFormat = *rc::gen::elementOf(std::vector<char>{'c', 'd', 't'});
     const std::string sql = hostile::renderSql(database);
 
@@ -141,13 +159,15 @@ TEST_F(DumpHostile, GeneratedDatabasesMatchStockPgDump) {
     const std::string& dir = cleanup.dir;
     auto fail = [&](const std::string& what) {
       writeFile((std::filesystem::temp_directory_path() / "pgarc-hostile-failure.sql").string(), sql);
-      RC_FAIL(what + "\n--- database " + db + ", extra options:" +
-              [&] {
-                std::string s;
-                for (const auto& a : extra) s += " " + a;
-                return s;
-              }() +
-              "\n--- SQL:\n" + sql);
+      std::string options;
+      for (const auto& set : extras) {
+        options += " [";
+        for (const auto& a : set) options += " " + a;
+        options += " ]";
+      }
+      const std::string message = what + "\n--- database " + db + ", extra options:" + options + "\n--- SQL:\n" + sql;
+      failures.push_back(message);
+      RC_FAIL(message);
     };
 
     const std::string createOptions =
@@ -169,12 +189,16 @@ TEST_F(DumpHostile, GeneratedDatabasesMatchStockPgDump) {
     }
     // -E: to UTF8 from the single-byte encodings; SQL_ASCII passes UTF8 through unconverted.
     const std::vector<std::string> clientEncoding = {"-E", database.encoding == "UTF8" ? "SQL_ASCII" : "UTF8"};
-    std::vector<std::vector<std::string>> plainSets = {
-        {}, {"--inserts"}, {"--column-inserts", "--rows-per-insert=2"}, extra, clientEncoding};
-    std::string sourcePlain;
-    for (auto set : plainSets) {
+    auto expand = [&](std::vector<std::string> set) {
       for (auto& a : set)
         if (a.rfind("@schema", 0) == 0) a = schemaPattern + a.substr(7);
+      return set;
+    };
+    std::vector<std::vector<std::string>> plainSets = {
+        {}, {"--inserts"}, {"--column-inserts", "--rows-per-insert=2"}, extras[0], extras[1], clientEncoding};
+    std::string sourcePlain;
+    for (auto set : plainSets) {
+      set = expand(set);
       std::vector<std::string> args = {"-Fp", kRestrictKey};
       args.insert(args.end(), set.begin(), set.end());
       CommandResult stock = run(tool(false, args, db));
@@ -209,6 +233,19 @@ TEST_F(DumpHostile, GeneratedDatabasesMatchStockPgDump) {
         if (oursList != stockList) fail("pg_restore -l " + format + ": " + firstDifference(oursList, stockList));
       }
     };
+    // -Fc archives and every file of stock's -Fd directory are the same
+    // bytes but for the creation time (tar headers carry times of their own).
+    auto compareBytes = [&](const std::string& label, const std::string& stockPath, const std::string& oursPath) {
+      const std::string stockBytes = withoutCreationTime(readFile(stockPath));
+      const std::string oursBytes = withoutCreationTime(readFile(oursPath));
+      if (oursBytes != stockBytes) fail(label + " bytes: " + firstDifference(oursBytes, stockBytes));
+    };
+    auto compareDirectoryBytes = [&](const std::string& label, const std::string& stockDir, const std::string& oursDir) {
+      for (const auto& file : std::filesystem::directory_iterator(stockDir)) {
+        const std::string name = file.path().filename().string();
+        compareBytes(label + " " + name, file.path().string(), oursDir + "/" + name);
+      }
+    };
     for (char f : {'c', 'd', 't'}) {
       const std::string format = std::string("-F") + f;
       const std::string stockFile = dir + "/stock." + f, oursFile = dir + "/ours." + f;
@@ -217,12 +254,29 @@ TEST_F(DumpHostile, GeneratedDatabasesMatchStockPgDump) {
       if (s.exitCode != 0) fail("stock pg_dump " + format + " failed: " + s.err);
       if (o.exitCode != 0) fail("pgarc dump " + format + " failed: " + o.err);
       compareArchives(format, stockFile, oursFile, f == 'c');
+      if (f == 'c') compareBytes(format, stockFile, oursFile);
+      if (f == 'd') compareDirectoryBytes(format, stockFile, oursFile);
     }
     // A parallel directory dump tells the same as stock's serial one.
     const std::string parallelFile = dir + "/ours-parallel.d";
     CommandResult parallel = run(tool(true, {"-Fd", "-j2", "-f", parallelFile}, db));
     if (parallel.exitCode != 0) fail("pgarc dump -Fd -j2 failed: " + parallel.err);
     compareArchives("-Fd -j2", dir + "/stock.d", parallelFile, true);
+    compareDirectoryBytes("-Fd -j2", dir + "/stock.d", parallelFile);
+
+    // The first extra option set through the custom format.
+    std::vector<std::string> customArgs = {"-Fc", "-f", dir + "/stock-extra.c"};
+    for (const auto& a : expand(extras[0])) customArgs.push_back(a);
+    CommandResult stockExtra = run(tool(false, customArgs, db));
+    customArgs[2] = dir + "/ours-extra.c";
+    CommandResult oursExtra = run(tool(true, customArgs, db));
+    if (stockExtra.exitCode != oursExtra.exitCode)
+      fail("-Fc with the extra options: exit code " + std::to_string(oursExtra.exitCode) + " (stock " +
+           std::to_string(stockExtra.exitCode) + ")\nours: " + oursExtra.err + "\nstock: " + stockExtra.err);
+    if (stockExtra.exitCode == 0) {
+      compareArchives("-Fc (extra options)", dir + "/stock-extra.c", dir + "/ours-extra.c", true);
+      compareBytes("-Fc (extra options)", dir + "/stock-extra.c", dir + "/ours-extra.c");
+    }
 
     // Stock pg_restore --exit-on-error restores our archive to the same database.
     auto restoreInto = [&](const std::string& target, const std::string& archive) {
@@ -255,6 +309,8 @@ TEST_F(DumpHostile, GeneratedDatabasesMatchStockPgDump) {
   // A script that fails is a generator bug that hides coverage: say so.
   std::cerr << "\n" << discarded << " generated scripts failed and were discarded\n";
   if (discarded) std::cerr << "the first one: " << firstDiscard.substr(0, 4000) << "\n";
+  std::cerr << failures.size() << " failing runs (the property and its shrinking)\n";
+  if (!failures.empty()) std::cerr << "the first one: " << failures.front().substr(0, 6000) << "\n";
   EXPECT_TRUE(result.template is<rc::detail::SuccessResult>()) << "see the counterexample above";
 }
 

@@ -266,6 +266,11 @@ DO $$BEGIN
   EXECUTE format('ALTER DATABASE %I SET search_path = %L, public', current_database(), E'sch\\ema');
   EXECUTE format('ALTER ROLE app_reader IN DATABASE %I SET application_name = %L', current_database(), E'a\\b');
 END$$;
+-- A transform's archive entry lists all its dependencies, the language too
+-- although plpgsql gets no entry of its own.
+CREATE TYPE trf_type AS (a int);
+CREATE FUNCTION trf_from(internal) RETURNS internal LANGUAGE internal IMMUTABLE STRICT AS 'int4recv';
+CREATE TRANSFORM FOR trf_type LANGUAGE plpgsql (FROM SQL WITH FUNCTION trf_from(internal));
 )SQL"},
     // Found on real databases (ci/compare-with-stock): legacy session defaults
     // of the database. With standard_conforming_strings off pg_dump doubles the

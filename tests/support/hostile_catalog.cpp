@@ -29,6 +29,7 @@ Fragment castFragment() {
   const std::string typeName = *hostileName(), inName = *hostileName(), outName = *hostileName(),
                     fnName = *hostileName();
   const bool withFunction = *gen::arbitrary<bool>(), binary = *gen::arbitrary<bool>(), inout = *gen::arbitrary<bool>();
+  const bool overloaded = *gen::arbitrary<bool>();  // input and output function share a name
   const std::string options[3] = {castOption(), castOption(), castOption()};
   const auto comment = maybeComment(), typeComment = maybeComment();
   const auto values = *gen::container<std::vector<int>>(*gen::inRange(0, 3), gen::arbitrary<int>());
@@ -36,7 +37,8 @@ Fragment castFragment() {
   return {"cast", [=](NameBook& nb) {
             const std::string schema = nb.schema(schemaIndex);
             const std::string type = schema + "." + nb.fresh(typeName);
-            const std::string in = schema + "." + nb.fresh(inName), out = schema + "." + nb.fresh(outName);
+            const std::string in = schema + "." + nb.fresh(inName);
+            const std::string out = overloaded ? in : schema + "." + nb.fresh(outName);
             std::string sql = "CREATE TYPE " + type + ";\n";
             sql += "CREATE FUNCTION " + in + "(cstring) RETURNS " + type + " LANGUAGE internal IMMUTABLE STRICT AS 'int4in';\n";
             sql += "CREATE FUNCTION " + out + "(" + type + ") RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out';\n";
@@ -71,6 +73,7 @@ Fragment operatorClassFragment() {
   const bool explicitFamily = *gen::arbitrary<bool>(), isDefault = *gen::arbitrary<bool>();
   const bool hash = *gen::arbitrary<bool>(), looseMembers = *gen::arbitrary<bool>();
   const bool mergesHashes = *gen::arbitrary<bool>();
+  const bool sharedClassName = *gen::arbitrary<bool>();  // classes of different methods may share a name
   const auto comment = maybeComment(), classComment = maybeComment(), familyComment = maybeComment();
   const std::string owner = role();
   const bool changeOwner = *gen::inRange(0, 3) == 0;
@@ -122,7 +125,8 @@ Fragment operatorClassFragment() {
             }
             if (hash) {
               sql += sqlFunction(fns[8], type, "int4", "SELECT hashtext(" + a + ")");
-              sql += "CREATE OPERATOR CLASS " + schema + "." + nb.fresh(hashName) + (isDefault ? " DEFAULT" : "") +
+              const std::string hashClass = sharedClassName ? btree : schema + "." + nb.fresh(hashName);
+              sql += "CREATE OPERATOR CLASS " + hashClass + (isDefault ? " DEFAULT" : "") +
                      " FOR TYPE " + type + " USING hash AS OPERATOR 1 " + schema + "." + names[2] + ", FUNCTION 1 " +
                      fns[8] + "(" + type + ");\n";
             }

@@ -17,7 +17,9 @@ std::string enableState() { return pick({"DISABLE", "ENABLE", "ENABLE REPLICA", 
 
 Fragment triggerFragment() {
   const size_t schemaIndex = *gen::arbitrary<size_t>();
-  const std::string tableName = *hostileName(), viewName = *hostileName(), fnName = *hostileName();
+  const std::string tableName = *hostileName(), viewName = *hostileName(), fnName = *hostileName(),
+                    twinName = *hostileName();
+  const bool twin = *gen::arbitrary<bool>();  // a second table with triggers of the same names
   const auto columnNames = *gen::container<std::vector<std::string>>(3, hostileName());
   const auto triggerNames = *gen::container<std::vector<std::string>>(6, hostileName());
   const auto texts = *gen::container<std::vector<std::string>>(4, hostileText());
@@ -78,6 +80,13 @@ Fragment triggerFragment() {
             sql += "ALTER TABLE " + table + " " + states[1] + " TRIGGER " + triggers[1] + ";\n";
             if (constraint) sql += "ALTER TABLE " + table + " " + states[2] + " TRIGGER " + triggers[2] + ";\n";
             sql += commentOn("TRIGGER " + triggers[0] + " ON " + table, comment);
+            if (twin) {
+              const std::string other = schema + "." + nb.fresh(twinName);
+              sql += "CREATE TABLE " + other + " (" + cols[0] + " text);\n";
+              sql += "CREATE TRIGGER " + triggers[0] + " BEFORE INSERT ON " + other + " FOR EACH ROW" + call;
+              sql += "CREATE TRIGGER " + triggers[1] + " AFTER DELETE ON " + other + " FOR EACH STATEMENT" + call;
+              sql += commentOn("TRIGGER " + triggers[0] + " ON " + other, comment);
+            }
             return sql;
           }};
 }
@@ -90,6 +99,7 @@ Fragment ruleFragment() {
   const auto texts = *gen::container<std::vector<std::string>>(4, hostileText());
   const bool updateRule = *gen::arbitrary<bool>(), multiAction = *gen::arbitrary<bool>(),
              conditional = *gen::arbitrary<bool>();
+  const bool sharedName = *gen::arbitrary<bool>();  // rules on different relations may share a name
   const std::string states[2] = {enableState(), enableState()};
   const auto comment = maybeComment();
   return {"rule", [=](NameBook& nb) {
@@ -98,6 +108,7 @@ Fragment ruleFragment() {
             const std::string column = nb.fresh(columnName), alias = nb.fresh(aliasName);
             std::vector<std::string> rules;
             for (const auto& r : ruleNames) rules.push_back(nb.fresh(r));
+            if (sharedName) rules[3] = rules[0];
             std::string sql = "CREATE TABLE " + base + " (" + column + " text);\n";
             const std::string log = schema + "." + nb.fresh(baseName + " log");
             sql += "CREATE TABLE " + log + " (" + column + " text, at text);\n";

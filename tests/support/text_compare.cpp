@@ -18,6 +18,20 @@ std::string withoutArchiveTimestamp(const std::string& listing) {
   return out;
 }
 
+std::string withoutCreationTime(std::string archive) {
+  // "PGDMP", version major/minor/revision, int size, offset size, format;
+  // then the compression (an int before 1.15, one byte after), then seven
+  // ints of struct tm: each a sign byte and intSize bytes.
+  if (archive.size() < 11 || archive.compare(0, 5, "PGDMP") != 0) return archive;
+  const int major = static_cast<unsigned char>(archive[5]), minor = static_cast<unsigned char>(archive[6]);
+  const size_t intSize = static_cast<unsigned char>(archive[8]);
+  size_t pos = 11 + ((major > 1 || minor >= 15) ? 1 : 1 + intSize);
+  const size_t end = pos + 7 * (1 + intSize);
+  if (end > archive.size()) return archive;
+  for (; pos < end; ++pos) archive[pos] = 0;
+  return archive;
+}
+
 std::string firstDifference(const std::string& ours, const std::string& stock) {
   size_t i = 0;
   while (i < ours.size() && i < stock.size() && ours[i] == stock[i]) i++;

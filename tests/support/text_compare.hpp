@@ -8,6 +8,10 @@ namespace pgarc::test {
 // A pg_restore -l listing without its "; Archive created at" line, the one
 // line that differs between two dumps of the same database.
 std::string withoutArchiveTimestamp(const std::string& listing);
+// A custom-format archive or a directory archive's toc.dat with the creation
+// time in its header zeroed, so that two dumps of the same database compare
+// byte for byte; other bytes unchanged (an unrecognized header too).
+std::string withoutCreationTime(std::string archive);
 // Where two texts first differ, with the differing line and a little of what
 // follows from each, for assertion messages.
 std::string firstDifference(const std::string& ours, const std::string& stock);
