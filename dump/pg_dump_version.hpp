@@ -23,4 +23,9 @@ inline constexpr int kPgDumpMinor = pgDumpMinorVersion(kPgDumpVersion);
 // (it only matters to binary upgrades). Earlier releases print attoptions whole.
 inline constexpr bool kHidesAttributeVersionOption = kPgDumpMinor >= 20;
 
+// From 15.6 pg_dump dumps only the ACLs of extension member objects, no
+// longer their RLS policies and security labels (which the extension script
+// cannot have made, so restoring them may fail or be wrong).
+inline constexpr bool kExtensionMembersDumpOnlyAcls = kPgDumpMinor >= 6;
+
 }  // namespace pgarc::dump

@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include "dump/pg_dump_version.hpp"
+
 namespace pgarc::dump {
 
 std::string oidArrayLiteral(const std::vector<uint32_t>& oids) {
@@ -26,7 +28,7 @@ bool checkExtensionMembership(CatalogContext& ctx, DumpableObject& obj) {
   if (ctx.options.binaryUpgrade)
     obj.dump = ext->dump;
   else
-    obj.dump = ext->dumpContains & (kCompAcl | kCompSecLabel | kCompPolicy);
+    obj.dump = ext->dumpContains & (kExtensionMembersDumpOnlyAcls ? kCompAcl : kCompAcl | kCompSecLabel | kCompPolicy);
   return true;
 }
 

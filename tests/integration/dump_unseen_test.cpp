@@ -286,6 +286,18 @@ COMMENT ON TABLE legacy IS 'back\slash ''quoted''';
 INSERT INTO legacy VALUES ('\x5c00ff', 'c:\dir');
 SELECT lo_from_bytea(0, '\x5c00ff27'::bytea);
 )SQL"},
+    // An extension member table (here added by ALTER EXTENSION ADD, as from a
+    // real pg_partman config table) with RLS, a policy and a grant: pg_dump
+    // 15.6 and later dump only the member's ACL.
+    {"extension_member_policy", "", R"SQL(
+CREATE EXTENSION hstore;
+CREATE TABLE member_table (a int);
+ALTER EXTENSION hstore ADD TABLE member_table;
+ALTER TABLE member_table ENABLE ROW LEVEL SECURITY;
+CREATE POLICY member_policy ON member_table USING (a > 0);
+GRANT SELECT ON member_table TO app_reader;
+ALTER EXTENSION hstore DROP FUNCTION akeys(hstore);
+)SQL"},
     {"pgbench", "", "@pgbench"},
 };
 
