@@ -1,5 +1,6 @@
 #include "dump/sort.hpp"
 
+#include "dump/objects/function.hpp"
 #include "dump/objects/rule.hpp"
 #include "dump/objects/type.hpp"
 
@@ -218,6 +219,21 @@ bool repairLoop(const std::vector<DumpableObject*>& loop, DumpId postDataBoundar
         removeDependency(*loop[j], next->dumpId);
         if (next->type == ObjectType::Table && static_cast<TableInfo*>(next)->relkind == 'm')
           static_cast<TableInfo*>(next)->postponed_def = true;
+        return true;
+      }
+    }
+  }
+  // Indirect loop through a function and the pre-data boundary: a
+  // SQL-standard body that needs a constraint (GROUP BY on a primary key).
+  // The function is postponed into post-data, after the constraint.
+  if (n > 2) {
+    for (DumpableObject* f : loop) {
+      if (f->type != ObjectType::Func) continue;
+      for (size_t j = 0; j < n; j++) {
+        if (loop[j]->type != ObjectType::PreDataBoundary) continue;
+        DumpableObject* next = j + 1 < n ? loop[j + 1] : loop[0];
+        removeDependency(*loop[j], next->dumpId);
+        if (next->type == ObjectType::Func) static_cast<FuncInfo*>(next)->postponed_def = true;
         return true;
       }
     }

@@ -298,6 +298,16 @@ CREATE POLICY member_policy ON member_table USING (a > 0);
 GRANT SELECT ON member_table TO app_reader;
 ALTER EXTENSION hstore DROP FUNCTION akeys(hstore);
 )SQL"},
+    // SQL-standard bodies that need a primary key (GROUP BY on it): pg_dump
+    // postpones such functions and procedures into post-data, after the key.
+    {"sql_body_needs_constraint", "", R"SQL(
+CREATE TABLE keyed (id int PRIMARY KEY, v text);
+CREATE FUNCTION grouped() RETURNS SETOF text LANGUAGE sql BEGIN ATOMIC SELECT v FROM keyed GROUP BY id; END;
+CREATE PROCEDURE copy_grouped() LANGUAGE sql BEGIN ATOMIC INSERT INTO keyed SELECT id + 100, v FROM keyed GROUP BY id; END;
+COMMENT ON FUNCTION grouped() IS 'postponed';
+GRANT EXECUTE ON FUNCTION grouped() TO app_reader;
+CREATE VIEW grouped_view AS SELECT id, v FROM keyed GROUP BY id;
+)SQL"},
     {"pgbench", "", "@pgbench"},
 };
 
