@@ -3,7 +3,7 @@
 // (tests/support/hostile_schema.hpp). For every generated database:
 //  - `pgarc dump -Fp --restrict-key=K` equals `pg_dump -Fp --restrict-key=K`,
 //    also with --inserts, --column-inserts, -E and two randomly chosen option
-//    sets (the first also through -Fc);
+//    sets (-E and the first set also through -Fc);
 //  - for -Fc, -Fd and -Ft, stock `pg_restore -f -` prints the same script
 //    from our archive as from stock pg_dump's, also with --create (and the
 //    same pg_restore -l listing for -Fc), and our -Fd -j2 prints what stock's
@@ -264,18 +264,23 @@ TEST_F(DumpHostile, GeneratedDatabasesMatchStockPgDump) {
     compareArchives("-Fd -j2", dir + "/stock.d", parallelFile, true);
     compareDirectoryBytes("-Fd -j2", dir + "/stock.d", parallelFile);
 
-    // The first extra option set through the custom format.
-    std::vector<std::string> customArgs = {"-Fc", "-f", dir + "/stock-extra.c"};
-    for (const auto& a : expand(extras[0])) customArgs.push_back(a);
-    CommandResult stockExtra = run(tool(false, customArgs, db));
-    customArgs[2] = dir + "/ours-extra.c";
-    CommandResult oursExtra = run(tool(true, customArgs, db));
-    if (stockExtra.exitCode != oursExtra.exitCode)
-      fail("-Fc with the extra options: exit code " + std::to_string(oursExtra.exitCode) + " (stock " +
-           std::to_string(stockExtra.exitCode) + ")\nours: " + oursExtra.err + "\nstock: " + stockExtra.err);
-    if (stockExtra.exitCode == 0) {
-      compareArchives("-Fc (extra options)", dir + "/stock-extra.c", dir + "/ours-extra.c", true);
-      compareBytes("-Fc (extra options)", dir + "/stock-extra.c", dir + "/ours-extra.c");
+    // The first extra option set and the -E conversion through the custom format.
+    int customSerial = 0;
+    for (const auto& set : {expand(extras[0]), clientEncoding}) {
+      std::string label = "-Fc";
+      for (const auto& a : set) label += " " + a;
+      const std::string name = "/extra" + std::to_string(++customSerial) + ".c";
+      std::vector<std::string> args = {"-Fc", "-f", dir + "/stock" + name};
+      args.insert(args.end(), set.begin(), set.end());
+      CommandResult stockExtra = run(tool(false, args, db));
+      args[2] = dir + "/ours" + name;
+      CommandResult oursExtra = run(tool(true, args, db));
+      if (stockExtra.exitCode != oursExtra.exitCode)
+        fail(label + ": exit code " + std::to_string(oursExtra.exitCode) + " (stock " +
+             std::to_string(stockExtra.exitCode) + ")\nours: " + oursExtra.err + "\nstock: " + stockExtra.err);
+      if (stockExtra.exitCode != 0) continue;
+      compareArchives(label, dir + "/stock" + name, dir + "/ours" + name, true);
+      compareBytes(label, dir + "/stock" + name, dir + "/ours" + name);
     }
 
     // Stock pg_restore --exit-on-error restores our archive to the same database.

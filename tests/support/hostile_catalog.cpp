@@ -2,6 +2,8 @@
 // conversions, transforms and access methods, on hostile types and names.
 #include "tests/support/hostile_fragments.hpp"
 
+#include <algorithm>
+
 namespace pgarc::test::hostile {
 
 namespace gen = rc::gen;
@@ -77,8 +79,13 @@ Fragment operatorClassFragment() {
   const auto comment = maybeComment(), classComment = maybeComment(), familyComment = maybeComment();
   const std::string owner = role();
   const bool changeOwner = *gen::inRange(0, 3) == 0;
+  // Classes and families may live in another schema than their operators,
+  // and a table indexes the type through them.
+  const size_t classSchemaIndex = *gen::arbitrary<size_t>();
+  const std::string tableName = *hostileName(), indexName = *hostileName(), predicate = *hostileText();
+  const auto values = *gen::container<std::vector<std::string>>(*gen::inRange(0, 4), hostileText());
   return {"operator class", [=](NameBook& nb) {
-            const std::string schema = nb.schema(schemaIndex);
+            const std::string schema = nb.schema(schemaIndex), classSchema = nb.schema(classSchemaIndex);
             const std::string type = schema + "." + nb.fresh(typeName), field = nb.fresh(fieldName);
             std::string sql = "CREATE TYPE " + type + " AS (" + field + " text);\n";
             std::vector<std::string> fns;
@@ -102,9 +109,9 @@ Fragment operatorClassFragment() {
             }
             sql += sqlFunction(fns[5], type + ", " + type, "int4", "SELECT bttextcmp(" + a + ", " + b + ")");
             sql += commentOn("OPERATOR " + schema + "." + names[2] + " (" + type + ", " + type + ")", comment);
-            const std::string family = schema + "." + nb.fresh(familyName);
+            const std::string family = classSchema + "." + nb.fresh(familyName);
             if (explicitFamily) sql += "CREATE OPERATOR FAMILY " + family + " USING btree;\n";
-            const std::string btree = schema + "." + nb.fresh(btreeName);
+            const std::string btree = classSchema + "." + nb.fresh(btreeName);
             sql += "CREATE OPERATOR CLASS " + btree + (isDefault ? " DEFAULT" : "") + " FOR TYPE " + type +
                    " USING btree" + (explicitFamily ? " FAMILY " + family : "") + " AS\n";
             for (int i = 0; i < 5; ++i) sql += "  OPERATOR " + std::to_string(i + 1) + " " + schema + "." + names[i] + ",\n";
@@ -123,14 +130,23 @@ Fragment operatorClassFragment() {
               }
               if (changeOwner) sql += "ALTER OPERATOR FAMILY " + family + " USING btree OWNER TO " + owner + ";\n";
             }
+            const std::string hashClass = sharedClassName ? btree : classSchema + "." + nb.fresh(hashName);
             if (hash) {
               sql += sqlFunction(fns[8], type, "int4", "SELECT hashtext(" + a + ")");
-              const std::string hashClass = sharedClassName ? btree : schema + "." + nb.fresh(hashName);
               sql += "CREATE OPERATOR CLASS " + hashClass + (isDefault ? " DEFAULT" : "") +
                      " FOR TYPE " + type + " USING hash AS OPERATOR 1 " + schema + "." + names[2] + ", FUNCTION 1 " +
                      fns[8] + "(" + type + ");\n";
             }
             if (changeOwner) sql += "ALTER OPERATOR CLASS " + btree + " USING btree OWNER TO " + owner + ";\n";
+            const std::string table = classSchema + "." + nb.fresh(tableName);
+            sql += "CREATE TABLE " + table + " (c " + type + ");\n";
+            std::vector<std::string> distinct;
+            for (const auto& v : values)
+              if (std::find(distinct.begin(), distinct.end(), v) == distinct.end()) distinct.push_back(v);
+            for (const auto& v : distinct) sql += "INSERT INTO " + table + " VALUES (ROW(" + literal(v) + "));\n";
+            sql += "CREATE INDEX " + nb.fresh(indexName) + " ON " + table + " (c " + btree + " DESC) WHERE c OPERATOR(" +
+                   schema + "." + names[3] + ") ROW(" + literal(predicate) + ")::" + type + ";\n";
+            if (hash) sql += "ALTER TABLE " + table + " ADD EXCLUDE USING hash (c " + hashClass + " WITH OPERATOR(" + schema + "." + names[2] + "));\n";
             return sql;
           }};
 }
