@@ -1,5 +1,8 @@
 #include "tests/support/text_compare.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+
 namespace pgarc::test {
 
 std::string withoutArchiveTimestamp(const std::string& listing) {
@@ -29,6 +32,21 @@ std::string withoutCreationTime(std::string archive) {
   const size_t end = pos + 7 * (1 + intSize);
   if (end > archive.size()) return archive;
   for (; pos < end; ++pos) archive[pos] = 0;
+  return archive;
+}
+
+std::string withoutTarTimes(std::string archive) {
+  constexpr size_t kBlock = 512;
+  size_t pos = 0;
+  while (pos + kBlock <= archive.size() && archive[pos] != '\0') {
+    const std::string name = archive.substr(pos, archive.find('\0', pos) - pos);
+    const size_t size = std::strtoull(archive.substr(pos + 124, 12).c_str(), nullptr, 8);
+    std::fill_n(archive.begin() + static_cast<std::ptrdiff_t>(pos + 136), 20, '\0');  // mtime, checksum
+    pos += kBlock;
+    if (name == "toc.dat" && pos + size <= archive.size())
+      archive.replace(pos, size, withoutCreationTime(archive.substr(pos, size)));
+    pos += (size + kBlock - 1) / kBlock * kBlock;
+  }
   return archive;
 }
 

@@ -12,6 +12,9 @@ std::string withoutArchiveTimestamp(const std::string& listing);
 // time in its header zeroed, so that two dumps of the same database compare
 // byte for byte; other bytes unchanged (an unrecognized header too).
 std::string withoutCreationTime(std::string archive);
+// A tar-format archive with every member's modification time and header
+// checksum zeroed and toc.dat's creation time too (withoutCreationTime).
+std::string withoutTarTimes(std::string archive);
 // Where two texts first differ, with the differing line and a little of what
 // follows from each, for assertion messages.
 std::string firstDifference(const std::string& ours, const std::string& stock);
