@@ -27,6 +27,19 @@ const TableInfo* rootTable(const TableInfo* t) {
   return t;
 }
 
+// The table a partition's data is loaded through: its root with
+// --load-via-partition-root, or when an ancestor's partitioning is unsafe to
+// reload directly (getPartitioningInfo); else the partition itself.
+const TableInfo* loadTarget(const DumpOptions& o, const TableInfo& t) {
+  if (!t.ispartition) return &t;
+  if (o.loadViaPartitionRoot) return rootTable(&t);
+  for (const TableInfo* p = &t; p->ispartition && !p->parents.empty();) {
+    p = p->parents[0];
+    if (p->unsafe_partitions) return rootTable(&t);
+  }
+  return &t;
+}
+
 Status copyData(Connection& conn, const Quoter& q, const TableInfo& t, const std::string& filter, ChunkSink& out) {
   const std::string cols = copyColumnList(q, t);
   const std::string qrel = q.qualified(nsOf(t), t.name);
@@ -82,7 +95,7 @@ Status insertData(Connection& conn, const Quoter& q, const DumpOptions& o, const
     PGARC_ASSIGN(QueryResult r, conn.query("FETCH 100 FROM _pg_dump_cursor"));
     if (!haveStmt) {
       haveStmt = true;
-      const TableInfo* target = (o.loadViaPartitionRoot && t.ispartition) ? rootTable(&t) : &t;
+      const TableInfo* target = loadTarget(o, t);
       insertStmt = "INSERT INTO " + q.qualified(nsOf(*target), target->name) + " ";
       if (nfields == 0) {
         insertStmt += "DEFAULT VALUES;\n";
@@ -240,7 +253,7 @@ Status dumpTableData(EmitContext& ctx, DumpableObject& obj) {
   const DumpOptions& o = ctx.options;
   std::optional<std::string> copyStmt;
   std::optional<std::string> defn;
-  const TableInfo* from = (o.loadViaPartitionRoot && t.ispartition) ? rootTable(&t) : &t;
+  const TableInfo* from = loadTarget(o, t);
   if (from != &t) defn = "-- load via partition root " + ctx.quote.qualified(nsOf(*from), from->name);
   if (!o.useInserts()) {
     copyStmt = "COPY " + ctx.quote.qualified(nsOf(*from), from->name) + " " + copyColumnList(ctx.quote, t) +

@@ -435,6 +435,26 @@ Status flagInhAttrs(CatalogContext& ctx) {
   return {};
 }
 
-Status getPartitioningInfo(CatalogContext&) { return {}; }
+// Partitioned tables whose partitioning is unsafe to reload directly: hash
+// partitioning on an enum column (the hash follows the enum values' oids,
+// which a restore does not keep). Their partitions' data is loaded through
+// the root table, as with --load-via-partition-root (pg_dump 15.3 and later).
+// All partitioned tables count, dumped or not.
+Status getPartitioningInfo(CatalogContext& ctx) {
+  if (ctx.serverVersion < 110000 || ctx.options.schemaOnly) return {};
+  PGARC_ASSIGN(QueryResult r,
+               ctx.conn.query("SELECT partrelid FROM pg_partitioned_table WHERE\n"
+                              "(SELECT c.oid FROM pg_opclass c JOIN pg_am a ON c.opcmethod = a.oid\n"
+                              "WHERE opcname = 'enum_ops' AND opcnamespace = 'pg_catalog'::regnamespace "
+                              "AND amname = 'hash') = ANY(partclass)"));
+  for (int i = 0; i < r.rows(); i++) {
+    TableInfo* t = ctx.store.findTable(r.oid(i, 0));
+    if (!t)
+      return makeError("failed sanity check, table OID " + r.str(i, 0) +
+                       " appearing in pg_partitioned_table not found");
+    t->unsafe_partitions = true;
+  }
+  return {};
+}
 
 }  // namespace pgarc::dump
