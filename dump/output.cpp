@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "dump/manifest_writer.hpp"
+#include "dump/objects/large_objects.hpp"
 #include "dump/pipelined_sink.hpp"
 #include "format/archive_writer.hpp"
 #include "format/codec.hpp"
@@ -294,6 +295,56 @@ CompressionSpec effectiveCompression(const DumpOptions& o) {
   return CompressionSpec{CompressionAlgorithm::Gzip, -1, false};
 }
 
+// 1.16 from a TOC whose large objects are one run (pgarc dump's): the run is
+// replaced by its grouped form, which goes where the BLOBS entry was (where
+// the run was in a dump without data), followed by the groups' BLOBS entries,
+// as groupLargeObjects lays out the entries. False when the TOC has another shape.
+Result<bool> groupLargeObjectsAsRun(BuiltToc& built, std::vector<std::optional<std::vector<uint32_t>>>& blobOids) {
+  ArchiveToc& toc = built.toc;
+  if (toc.runs.size() != 1) return false;
+  DumpId lastUsedId = 0;
+  std::optional<size_t> blobs;
+  for (size_t i = 0; i < toc.entries.size(); i++) {
+    lastUsedId = std::max(lastUsedId, toc.entries[i].dumpId);
+    if (toc.entries[i].desc != "BLOBS") continue;
+    if (blobs) return false;
+    blobs = i;
+  }
+  PGARC_ASSIGN(std::optional<GroupedLargeObjects> grouped,
+               groupLargeObjectRun(toc.runs.front().run, lastUsedId, blobs.has_value()));
+  if (!grouped) return false;
+  const size_t at = blobs ? *blobs : toc.runs.front().at;
+  const std::string oldBlobsId = blobs ? std::to_string(toc.entries[*blobs].dumpId) : std::string();
+  const EntrySpec* blobsSpec = blobs ? built.specs[*blobs] : nullptr;
+  std::vector<TocEntry> entries;
+  std::vector<const EntrySpec*> specs;
+  entries.reserve(toc.entries.size() + grouped->blobs.size());
+  blobOids.clear();
+  for (size_t i = 0; i <= toc.entries.size(); i++) {
+    if (i == at) {
+      toc.runs.front() = ArchiveToc::Run{entries.size(), grouped->metadata};
+      for (size_t g = 0; g < grouped->blobs.size(); g++) {
+        entries.push_back(std::move(grouped->blobs[g]));
+        specs.push_back(blobsSpec);
+        blobOids.emplace_back(std::move(grouped->oids[g]));
+      }
+    }
+    if (i == toc.entries.size() || (blobs && i == *blobs)) continue;
+    entries.push_back(std::move(toc.entries[i]));
+    specs.push_back(built.specs[i]);
+    blobOids.emplace_back(std::nullopt);
+  }
+  for (TocEntry& e : entries) {
+    e.relkind = inferRelkind(e);
+    if (oldBlobsId.empty() || entries.empty()) continue;
+    for (std::string& d : e.dependencies)
+      if (d == oldBlobsId) d = std::to_string(entries[at].dumpId);
+  }
+  toc.entries = std::move(entries);
+  built.specs = std::move(specs);
+  return true;
+}
+
 // Archive version 1.16: large objects grouped (BLOB METADATA + BLOBS per
 // group) and relkind in relation entries, as pg_dump 17 writes them. The
 // specs follow their entries; `blobOids` gives each grouped BLOBS entry its objects.
@@ -301,27 +352,32 @@ Status applyArchiveVersion(BuiltToc& built, ArchiveVersion version, const Object
                            std::vector<std::optional<std::vector<uint32_t>>>& blobOids) {
   blobOids.assign(built.toc.entries.size(), std::nullopt);
   if (!version.atLeast(1, 15)) return {};
-  std::map<int, const EntrySpec*> specById;
-  for (size_t i = 0; i < built.toc.entries.size(); i++) specById[built.toc.entries[i].dumpId] = built.specs[i];
-  PGARC_ASSIGN(ConversionPlan plan, planConversion(built.toc, version));
-  built.toc = std::move(plan.toc);
-  built.specs.assign(built.toc.entries.size(), nullptr);
-  blobOids.assign(built.toc.entries.size(), std::nullopt);
-  for (size_t i = 0; i < built.toc.entries.size(); i++) {
-    TocEntry& e = built.toc.entries[i];
-    auto d = plan.data.find(e.dumpId);
-    int sourceId = e.dumpId;
-    if (d != plan.data.end() && !d->second.sourceIds.empty()) {
-      sourceId = d->second.sourceIds.front();
-      blobOids[i] = d->second.oids;
+  PGARC_ASSIGN(bool grouped, version.atLeast(1, 16) ? groupLargeObjectsAsRun(built, blobOids) : Result<bool>(false));
+  if (!grouped) {
+    if (version.atLeast(1, 16)) PGARC_TRY(expandRuns(built));  // 1.15 keeps the 1.14 layout, runs and all
+    std::map<int, const EntrySpec*> specById;
+    for (size_t i = 0; i < built.toc.entries.size(); i++) specById[built.toc.entries[i].dumpId] = built.specs[i];
+    PGARC_ASSIGN(ConversionPlan plan, planConversion(built.toc, version));
+    built.toc = std::move(plan.toc);
+    built.specs.assign(built.toc.entries.size(), nullptr);
+    blobOids.assign(built.toc.entries.size(), std::nullopt);
+    for (size_t i = 0; i < built.toc.entries.size(); i++) {
+      auto d = plan.data.find(built.toc.entries[i].dumpId);
+      int sourceId = built.toc.entries[i].dumpId;
+      if (d != plan.data.end() && !d->second.sourceIds.empty()) {
+        sourceId = d->second.sourceIds.front();
+        blobOids[i] = d->second.oids;
+      }
+      auto s = specById.find(sourceId);
+      if (s != specById.end()) built.specs[i] = s->second;
     }
-    auto s = specById.find(sourceId);
-    if (s != specById.end()) built.specs[i] = s->second;
-    if (version.atLeast(1, 16) && e.relkind != 0) {
-      // The catalog knows better than the entry's desc (partitioned tables, views).
-      const DumpableObject* obj = store.byDumpId(e.dumpId);
-      if (obj && obj->type == ObjectType::Table) e.relkind = static_cast<const TableInfo*>(obj)->relkind;
-    }
+  }
+  if (!version.atLeast(1, 16)) return {};
+  for (TocEntry& e : built.toc.entries) {
+    if (e.relkind == 0) continue;
+    // The catalog knows better than the entry's desc (partitioned tables, views).
+    const DumpableObject* obj = store.byDumpId(e.dumpId);
+    if (obj && obj->type == ObjectType::Table) e.relkind = static_cast<const TableInfo*>(obj)->relkind;
   }
   return {};
 }
@@ -383,17 +439,14 @@ Status writeOutput(DumpPlan plan, const DumpOptions& o, const ObjectStore& store
       PGARC_ASSIGN(auto gz, GzipOutput::create(std::move(out), compression));
       out = std::move(gz);
     }
-    PGARC_TRY(expandRuns(built));
     LiveDataSource source(built, info);
     PGARC_TRY(renderScript(built.toc, source, plainOptions(o), *out, info));
     return out->commit();
   }
   if (o.format == ArchiveKind::Directory && path == "-")
     return makeError("no output directory specified");
-  // The custom and directory writers make the large objects' entries as they
-  // write the TOC; the others need them all (tar renders restore.sql, 1.16
-  // groups them).
-  if (o.format == ArchiveKind::Tar || o.archiveVersion.atLeast(1, 15)) PGARC_TRY(expandRuns(built));
+  // The writers make the large objects' entries as they write the TOC (and
+  // tar's restore.sql).
   std::vector<std::optional<std::vector<uint32_t>>> blobOids;
   PGARC_TRY(applyArchiveVersion(built, o.archiveVersion, store, blobOids));  // from the 1.14 TOC buildToc makes
   built.toc.header.version = o.archiveVersion;

@@ -109,6 +109,8 @@ class TocEntryRun {
   virtual ~TocEntryRun() = default;
   virtual size_t size() const = 0;
   virtual Status forEach(const std::function<Status(TocEntry&)>& visit) const = 0;
+  // The same entries, last first (a script's drop pass).
+  virtual Status forEachReverse(const std::function<Status(TocEntry&)>& visit) const = 0;
 };
 
 struct ArchiveToc {

@@ -28,8 +28,14 @@ namespace {
 class MemberSpool {
  public:
   static constexpr size_t kMemoryLimit = 4 << 20;
+  static constexpr size_t kSmall = 64 << 10;
+  static constexpr size_t kPiece = 64 << 10;
 
-  MemberSpool() = default;
+  // toc.dat and restore.sql grow with the number of entries (large objects'
+  // ones included): they are kept to a smaller share of memory.
+  static constexpr size_t kTocMemoryLimit = 1 << 20;
+
+  explicit MemberSpool(size_t memoryLimit = kMemoryLimit) : memoryLimit_(memoryLimit) {}
   MemberSpool(const MemberSpool&) = delete;
   MemberSpool& operator=(const MemberSpool&) = delete;
   ~MemberSpool() {
@@ -38,7 +44,9 @@ class MemberSpool {
 
   Status write(std::string_view d) {
     size_ += d.size();
-    if (fd_ < 0 && mem_.size() + d.size() <= kMemoryLimit) {
+    if (fd_ < 0 && mem_.size() + d.size() <= memoryLimit_) {
+      // Reserved at once: growing by doubling could hold twice the limit.
+      if (mem_.capacity() < memoryLimit_ && mem_.size() + d.size() > kSmall) mem_.reserve(memoryLimit_);
       mem_.append(d);
       return {};
     }
@@ -51,9 +59,13 @@ class MemberSpool {
   uint64_t size() const { return size_; }
 
   Status copyTo(OutputStream& out) {
-    if (fd_ < 0) return out.write(mem_);
+    if (fd_ < 0) {
+      for (size_t at = 0; at < mem_.size(); at += kPiece)
+        PGARC_TRY(out.write(std::string_view(mem_).substr(at, kPiece)));
+      return {};
+    }
     if (::lseek(fd_, 0, SEEK_SET) < 0) return systemError("seek in", path_);
-    std::string buf(1 << 16, '\0');
+    std::string buf(kPiece, '\0');
     uint64_t left = size_;
     while (left > 0) {
       ssize_t r = ::read(fd_, buf.data(), std::min<uint64_t>(buf.size(), left));
@@ -87,10 +99,27 @@ class MemberSpool {
     return {};
   }
 
+  size_t memoryLimit_;
   std::string mem_;
   int fd_ = -1;
   std::string path_;
   uint64_t size_ = 0;
+};
+
+// restore.sql is rendered into a spool: its size goes into its header.
+class SpoolOutput : public OutputStream {
+ public:
+  SpoolOutput(MemberSpool& spool, std::string name) : spool_(spool), name_(std::move(name)) {}
+  Status write(std::string_view data) override { return spool_.write(data); }
+  uint64_t position() const override { return spool_.size(); }
+  bool seekable() const override { return false; }
+  Status seek(uint64_t) override { return makeError("cannot seek in a tar member being written"); }
+  Status commit() override { return {}; }
+  const std::string& name() const override { return name_; }
+
+ private:
+  MemberSpool& spool_;
+  std::string name_;
 };
 
 constexpr std::string_view kRestoreSqlNote =
@@ -172,7 +201,6 @@ class TarWriter : public ArchiveWriter {
   Status begin(ArchiveToc toc) override {
     if (begun_) return makeError("begin called twice");
     toc_ = std::move(toc);
-    PGARC_TRY(expandRuns(toc_));  // restore.sql is rendered from the entries
     ArchiveHeader& h = toc_.header;
     h.format = ArchiveFormat::Tar;
     h.compression = CompressionAlgorithm::None;
@@ -186,7 +214,7 @@ class TarWriter : public ArchiveWriter {
     ByteWriter w(h.intSize, h.offSize);
     writeHeader(w, h);
     begun_ = true;
-    MemberSpool spool;
+    MemberSpool spool(MemberSpool::kTocMemoryLimit);
     PGARC_TRY(spool.write(w.bytes()));
     PGARC_TRY(writeTocInPieces(toc_, TocExtra::Filename,
                                [&spool](std::string_view piece) { return spool.write(piece); }));
@@ -219,12 +247,11 @@ class TarWriter : public ArchiveWriter {
     options.mode = ScriptMode::TarRestoreSql;
     options.clean = true;
     options.create = true;
-    MemoryOutput script(false, "restore.sql");
+    MemberSpool spool(MemberSpool::kTocMemoryLimit);
+    SpoolOutput script(spool, "restore.sql");
     PGARC_TRY(script.write(kRestoreSqlNote));
     NoDataSource noData;
     PGARC_TRY(renderScript(toc_, noData, options, script, info_));
-    MemberSpool spool;
-    PGARC_TRY(spool.write(script.data()));
     PGARC_TRY(addMember("restore.sql", spool));
     // End of archive: two zero blocks, and no padding to a 10240-byte record.
     PGARC_TRY(out_->write(std::string(2 * kTarBlockSize, '\0')));

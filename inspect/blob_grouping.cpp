@@ -28,8 +28,8 @@ std::optional<uint32_t> parseOid(const std::string& s) {
 
 bool startsWith(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
 
-// Replaces "LARGE OBJECT <from>" (not followed by another digit) by
-// "LARGE OBJECT <to>".
+}  // namespace
+
 std::string replaceLoOid(const std::string& text, uint32_t from, const std::string& to) {
   const std::string needle = kLoTagPrefix + std::to_string(from);
   std::string out;
@@ -47,9 +47,11 @@ std::string replaceLoOid(const std::string& text, uint32_t from, const std::stri
   return out;
 }
 
+namespace {
+
 std::optional<std::string> replaceLoOid(const std::optional<std::string>& text, uint32_t from, const std::string& to) {
   if (!text) return std::nullopt;
-  return replaceLoOid(*text, from, to);
+  return pgarc::replaceLoOid(*text, from, to);
 }
 
 bool isLoAttachment(const TocEntry& e) {
@@ -63,10 +65,7 @@ int maxDumpId(const ArchiveToc& toc) {
   return m;
 }
 
-std::string groupTag(const std::vector<uint32_t>& oids) {
-  if (oids.size() == 1) return std::to_string(oids.front());
-  return std::to_string(oids.front()) + ".." + std::to_string(oids.back());
-}
+std::string groupTag(const std::vector<uint32_t>& oids) { return largeObjectGroupTag(oids.front(), oids.back(), oids.size()); }
 
 void remapDependencies(std::vector<TocEntry>& entries, const std::map<int, int>& remap) {
   for (auto& e : entries) {
@@ -79,7 +78,29 @@ void remapDependencies(std::vector<TocEntry>& entries, const std::map<int, int>&
   }
 }
 
-TocEntry blobsEntry(int dumpId, const std::string& tag, const OptString& owner, std::vector<std::string> deps) {
+}  // namespace
+
+std::string largeObjectGroupTag(uint32_t first, uint32_t last, size_t count) {
+  if (count == 1) return std::to_string(first);
+  return std::to_string(first) + ".." + std::to_string(last);
+}
+
+TocEntry largeObjectMetadataEntry(int dumpId, uint32_t firstOid, const std::string& tag, std::string oidLines,
+                                  const OptString& owner) {
+  TocEntry meta;
+  meta.dumpId = dumpId;
+  meta.tableoid = "2613";
+  meta.oid = std::to_string(firstOid);
+  meta.tag = tag;
+  meta.desc = kBlobMetadata;
+  meta.section = Section::Data;
+  meta.defn = std::move(oidLines);
+  meta.dropStmt = std::string("-- dummy");
+  meta.owner = owner;
+  return meta;
+}
+
+TocEntry largeObjectBlobsEntry(int dumpId, const std::string& tag, const OptString& owner, std::vector<std::string> deps) {
   TocEntry e;
   e.dumpId = dumpId;
   e.hadDumper = true;
@@ -91,6 +112,8 @@ TocEntry blobsEntry(int dumpId, const std::string& tag, const OptString& owner, 
   e.offsetFlag = OffsetFlag::NotSet;
   return e;
 }
+
+namespace {
 
 void addIdentityData(const std::vector<TocEntry>& entries, std::map<int, DataSourcePlan>& data) {
   for (const auto& e : entries)
@@ -180,18 +203,9 @@ Result<ArchiveToc> groupLargeObjects(const ArchiveToc& input, std::map<int, Data
     std::vector<uint32_t> oids;
     for (const Lo* lo : g) oids.push_back(lo->oid);
     std::string tag = groupTag(oids);
-    TocEntry meta;
-    meta.dumpId = ++nextId;
-    meta.tableoid = "2613";
-    meta.oid = std::to_string(oids.front());
-    meta.tag = tag;
-    meta.desc = kBlobMetadata;
-    meta.section = Section::Data;
     std::string defn;
     for (uint32_t oid : oids) defn += std::to_string(oid) + "\n";
-    meta.defn = defn;
-    meta.dropStmt = std::string("-- dummy");
-    meta.owner = g.front()->owner;
+    TocEntry meta = largeObjectMetadataEntry(++nextId, oids.front(), tag, std::move(defn), g.front()->owner);
     block.push_back(meta);
     for (const Lo* lo : g) {
       remap[lo->blobId] = meta.dumpId;
@@ -209,7 +223,7 @@ Result<ArchiveToc> groupLargeObjects(const ArchiveToc& input, std::map<int, Data
     }
     if (!sourceBlobs.empty()) {
       int id = ++nextId;
-      blobsBlock.push_back(blobsEntry(id, tag, g.front()->owner, {std::to_string(meta.dumpId)}));
+      blobsBlock.push_back(largeObjectBlobsEntry(id, tag, g.front()->owner, {std::to_string(meta.dumpId)}));
       data[id] = DataSourcePlan{sourceBlobs, oids};
     }
   }
@@ -356,7 +370,7 @@ Result<ArchiveToc> ungroupLargeObjects(const ArchiveToc& input, std::map<int, Da
         out.entries.insert(out.entries.end(), block.begin(), block.end());
         blockPlaced = true;
       }
-      out.entries.push_back(blobsEntry(sourceBlobs.front(), kBlobs, std::nullopt, {}));
+      out.entries.push_back(largeObjectBlobsEntry(sourceBlobs.front(), kBlobs, std::nullopt, {}));
       data[sourceBlobs.front()] = DataSourcePlan{sourceBlobs, std::nullopt};
       blobsPlaced = true;
     }

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "format/archive.hpp"
@@ -35,6 +36,18 @@ struct ConversionPlan {
 };
 
 Result<ConversionPlan> planConversion(const ArchiveToc& input, ArchiveVersion target);
+
+// Pieces of the 1.16 layout, for pgarc dump, which makes it without holding
+// the 1.14 entries (dump/objects/large_objects.cpp).
+// "LARGE OBJECT <from>" (not followed by another digit) replaced by "LARGE OBJECT <to>".
+std::string replaceLoOid(const std::string& text, uint32_t from, const std::string& to);
+// A group's tag: its first OID, or "<first>..<last>".
+std::string largeObjectGroupTag(uint32_t first, uint32_t last, size_t count);
+// A group's BLOB METADATA entry; `oidLines` lists its OIDs one per line.
+TocEntry largeObjectMetadataEntry(int dumpId, uint32_t firstOid, const std::string& tag, std::string oidLines,
+                                  const OptString& owner);
+// A group's BLOBS entry.
+TocEntry largeObjectBlobsEntry(int dumpId, const std::string& tag, const OptString& owner, std::vector<std::string> deps);
 
 // Exposed for tests.
 Result<ArchiveToc> groupLargeObjects(const ArchiveToc& input, std::map<int, DataSourcePlan>& data);

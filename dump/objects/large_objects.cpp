@@ -6,10 +6,13 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <unordered_map>
 
 #include "dump/acl.hpp"
 #include "dump/comments.hpp"
 #include "dump/objects/kinds.hpp"
+#include "inspect/blob_grouping.hpp"
 
 namespace pgarc::dump {
 
@@ -95,14 +98,18 @@ class LargeObjectRun : public TocEntryRun {
   }
 
   // Makes the entries once to count them and the dumpIds their comments and
-  // ACLs take (handed out now, in emission order, as pg_dump does).
+  // ACLs take (handed out now, in emission order, as pg_dump does), and notes
+  // which objects have such entries, so that any object's entries can be made
+  // again on their own.
   Result<DumpId> count() {
     DumpId lastId = 0;
     size_t n = 0;
-    PGARC_TRY(generate([&n](TocEntry&) -> Status {
+    extras_.clear();
+    PGARC_TRY(generate([&n, this](TocEntry& e) -> Status {
       n++;
+      maxDumpId_ = std::max(maxDumpId_, e.dumpId);
       return {};
-    }, lastId));
+    }, lastId, &extras_));
     count_ = n;
     return lastId - (firstExtraId_ - 1);
   }
@@ -111,23 +118,85 @@ class LargeObjectRun : public TocEntryRun {
 
   Status forEach(const std::function<Status(TocEntry&)>& visit) const override {
     DumpId lastId = 0;
-    return generate(visit, lastId);
+    return generate(visit, lastId, nullptr);
   }
 
- private:
-  Status generate(const std::function<Status(TocEntry&)>& visit, DumpId& lastId) const {
-    ObjectStore ids;  // hands out the comments' and ACLs' dumpIds
-    ids.skipDumpIds(firstExtraId_ - 1);
+  Status forEachReverse(const std::function<Status(TocEntry&)>& visit) const override {
+    ObjectStore ids;
+    EmitContext shared = context(ids);
+    std::vector<TocEntry> entries;
+    for (size_t i = table_->records.size(); i-- > 0;) {
+      entries.clear();
+      PGARC_TRY(forRecord(i, shared, [&entries](TocEntry& e) -> Status {
+        entries.push_back(std::move(e));
+        return {};
+      }));
+      for (auto e = entries.rbegin(); e != entries.rend(); ++e) PGARC_TRY(visit(*e));
+    }
+    return {};
+  }
+
+  // The entries of records[i], made on their own. `shared` makes those of
+  // objects whose entries take no dumpIds of their own (no comment, label or ACL).
+  Status forRecord(size_t i, EmitContext& shared, const std::function<Status(TocEntry&)>& visit) const {
+    auto extra = std::lower_bound(extras_.begin(), extras_.end(), i,
+                                  [](const Extra& x, size_t record) { return x.record < record; });
+    if (extra == extras_.end() || extra->record != i) return emitRecord(shared, i, visit);
+    ObjectStore ids;
+    ids.skipDumpIds(extra->firstId - 1);
+    EmitContext ctx = context(ids);
+    const CatalogId catId{table_->catalogOid, table_->records[i].oid};
+    if (auto c = comments_.find(catId); c != comments_.end()) ctx.comments.insert(*c);
+    if (auto c = seclabels_.find(catId); c != seclabels_.end()) ctx.seclabels.insert(*c);
+    return emitRecord(ctx, i, visit);
+  }
+
+  EmitContext context(ObjectStore& ids) const {
     EmitContext ctx(options_, ids, quote_, nullptr);
     ctx.serverVersion = serverVersion_;
     ctx.dbOwner = dbOwner_;
+    return ctx;
+  }
+
+  // Whether records[i] has entries besides its BLOB entry.
+  bool hasOwnEntries(size_t i) const {
+    return std::binary_search(extras_.begin(), extras_.end(), Extra{i, 0},
+                              [](const Extra& a, const Extra& b) { return a.record < b.record; });
+  }
+  const LargeObjectTable& table() const { return *table_; }
+  bool makesDefinitions() const { return (mask_ & kCompDefinition) != 0; }
+  // The largest dumpId among the run's entries.
+  DumpId maxDumpId() const { return maxDumpId_; }
+
+ private:
+  // An object whose entries take dumpIds from firstId on.
+  struct Extra {
+    size_t record;
+    DumpId firstId;
+  };
+
+  Status emitRecord(EmitContext& ctx, size_t i, const std::function<Status(TocEntry&)>& visit) const {
+    PGARC_TRY(emitLargeObject(ctx, *table_, table_->records[i], mask_));
+    Status st;
+    for (TocEntry& e : ctx.entries) {
+      st = visit(e);
+      if (!st.ok()) break;
+    }
+    ctx.entries.clear();
+    ctx.specs.clear();
+    return st;
+  }
+
+  Status generate(const std::function<Status(TocEntry&)>& visit, DumpId& lastId, std::vector<Extra>* extras) const {
+    ObjectStore ids;  // hands out the comments' and ACLs' dumpIds
+    ids.skipDumpIds(firstExtraId_ - 1);
+    EmitContext ctx = context(ids);
     ctx.comments = comments_;
     ctx.seclabels = seclabels_;
-    for (const auto& r : table_->records) {
-      PGARC_TRY(emitLargeObject(ctx, *table_, r, mask_));
-      for (TocEntry& e : ctx.entries) PGARC_TRY(visit(e));
-      ctx.entries.clear();
-      ctx.specs.clear();
+    for (size_t i = 0; i < table_->records.size(); i++) {
+      const DumpId before = ids.lastDumpId();
+      PGARC_TRY(emitRecord(ctx, i, visit));
+      if (extras && ids.lastDumpId() != before) extras->push_back(Extra{i, before + 1});
     }
     lastId = ids.lastDumpId();
     return {};
@@ -141,6 +210,173 @@ class LargeObjectRun : public TocEntryRun {
   std::string dbOwner_;
   DumpId firstExtraId_;
   CommentMap comments_, seclabels_;
+  size_t count_ = 0;
+  DumpId maxDumpId_ = 0;
+  std::vector<Extra> extras_;
+};
+
+// The large objects as pg_dump 17 lays them out (archive version 1.16), made
+// from a LargeObjectRun exactly as groupLargeObjects (inspect/blob_grouping.cpp)
+// makes them from that run's entries: objects ordered by owner, ACL and oid,
+// grouped by owner and ACL, at most kMaxLargeObjectsPerGroup a group; per
+// group a BLOB METADATA entry, the objects' comments and labels and the
+// first object's ACL. The groups' BLOBS entries are held apart (they have data).
+class GroupedLargeObjectRun : public TocEntryRun {
+ public:
+  explicit GroupedLargeObjectRun(std::shared_ptr<const LargeObjectRun> base) : base_(std::move(base)) {}
+
+  // Orders and groups the objects, gives the groups their dumpIds (after
+  // `lastUsedId`) and, with data, their BLOBS entries, and counts the entries.
+  Status build(DumpId lastUsedId, bool withData, GroupedLargeObjects& out) {
+    PGARC_TRY(order());
+    DumpId nextId = std::max(lastUsedId, base_->maxDumpId());
+    const LargeObjectTable& t = base_->table();
+    for (size_t begin = 0; begin < order_.size();) {
+      size_t end = begin + 1;
+      const uint64_t cls = classOf(order_[begin]);
+      while (end < order_.size() && end - begin < kMaxLargeObjectsPerGroup && classOf(order_[end]) == cls) end++;
+      Group g{begin, end, ++nextId};
+      groups_.push_back(g);
+      if (withData) {
+        const DumpId id = ++nextId;
+        out.blobs.push_back(largeObjectBlobsEntry(id, tagOf(g), t.ownerOfRecord(t.records[order_[begin]]),
+                                                  {std::to_string(g.metaId)}));
+        std::vector<uint32_t> oids;
+        oids.reserve(end - begin);
+        for (size_t k = begin; k < end; k++) oids.push_back(t.records[order_[k]].oid);
+        out.oids.push_back(std::move(oids));
+      }
+      begin = end;
+    }
+    aclRank_.clear();
+    size_t n = 0;
+    PGARC_TRY(forEach([&n](TocEntry&) -> Status {
+      n++;
+      return {};
+    }));
+    count_ = n;
+    return {};
+  }
+
+  size_t size() const override { return count_; }
+
+  Status forEach(const std::function<Status(TocEntry&)>& visit) const override {
+    ObjectStore ids;
+    EmitContext shared = base_->context(ids);
+    for (const Group& g : groups_) PGARC_TRY(forGroup(g, shared, visit));
+    return {};
+  }
+
+  Status forEachReverse(const std::function<Status(TocEntry&)>& visit) const override {
+    ObjectStore ids;
+    EmitContext shared = base_->context(ids);
+    std::vector<TocEntry> entries;
+    for (size_t i = groups_.size(); i-- > 0;) {
+      entries.clear();
+      PGARC_TRY(forGroup(groups_[i], shared, [&entries](TocEntry& e) -> Status {
+        entries.push_back(std::move(e));
+        return {};
+      }));
+      for (auto e = entries.rbegin(); e != entries.rend(); ++e) PGARC_TRY(visit(*e));
+    }
+    return {};
+  }
+
+ private:
+  struct Group {
+    size_t begin, end;  // in order_
+    DumpId metaId;
+  };
+
+  std::string tagOf(const Group& g) const {
+    const auto& r = base_->table().records;
+    return largeObjectGroupTag(r[order_[g.begin]].oid, r[order_[g.end - 1]].oid, g.end - g.begin);
+  }
+
+  Status forGroup(const Group& g, EmitContext& shared, const std::function<Status(TocEntry&)>& visit) const {
+    const LargeObjectTable& t = base_->table();
+    const std::string tag = tagOf(g);
+    std::string oidLines;
+    for (size_t k = g.begin; k < g.end; k++) oidLines += std::to_string(t.records[order_[k]].oid) + "\n";
+    TocEntry meta = largeObjectMetadataEntry(g.metaId, t.records[order_[g.begin]].oid, tag, std::move(oidLines),
+                                             t.ownerOfRecord(t.records[order_[g.begin]]));
+    PGARC_TRY(visit(meta));
+    const std::vector<std::string> onMeta{std::to_string(g.metaId)};
+    std::optional<TocEntry> acl;
+    for (size_t k = g.begin; k < g.end; k++) {
+      if (!base_->hasOwnEntries(order_[k])) continue;
+      PGARC_TRY(base_->forRecord(order_[k], shared, [&](TocEntry& e) -> Status {
+        if (e.desc == "BLOB") return {};
+        if (e.desc == "ACL") {
+          if (k == g.begin) acl = std::move(e);
+          return {};
+        }
+        e.dependencies = onMeta;
+        return visit(e);
+      }));
+    }
+    if (!acl) return {};
+    if (g.end - g.begin > 1) acl->tag = "LARGE OBJECTS " + tag;
+    acl->dependencies = onMeta;
+    return visit(*acl);
+  }
+
+  // Objects ordered as groupLargeObjects orders them: by owner name, by the
+  // text of their ACL entry with their own oid taken out, by oid.
+  Status order() {
+    const LargeObjectTable& t = base_->table();
+    std::vector<size_t> byName(t.ownerNames.size());
+    for (size_t i = 0; i < byName.size(); i++) byName[i] = i;
+    std::sort(byName.begin(), byName.end(), [&t](size_t a, size_t b) { return t.ownerNames[a] < t.ownerNames[b]; });
+    ownerRank_.assign(byName.size(), 0);
+    for (size_t i = 0; i < byName.size(); i++) ownerRank_[byName[i]] = static_cast<uint32_t>(i);
+
+    std::map<size_t, std::string> aclKeys;  // objects with an ACL entry
+    ObjectStore ids;
+    EmitContext shared = base_->context(ids);
+    for (size_t i = 0; i < t.records.size(); i++) {
+      if (!base_->hasOwnEntries(i)) continue;
+      PGARC_TRY(base_->forRecord(i, shared, [&](TocEntry& e) -> Status {
+        if (e.desc == "ACL") aclKeys[i] = replaceLoOid(e.defn.value_or(""), t.records[i].oid, "{}");
+        return {};
+      }));
+    }
+    std::vector<std::string> keys{std::string()};
+    for (const auto& [record, key] : aclKeys) keys.push_back(key);
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    keyCount_ = keys.size();
+    for (const auto& [record, key] : aclKeys)
+      aclRank_[record] = static_cast<uint32_t>(std::lower_bound(keys.begin(), keys.end(), key) - keys.begin());
+
+    order_.resize(t.records.size());
+    for (size_t i = 0; i < order_.size(); i++) order_[i] = static_cast<uint32_t>(i);
+    std::sort(order_.begin(), order_.end(), [this, &t](uint32_t a, uint32_t b) {
+      const uint64_t ca = classOf(a), cb = classOf(b);
+      if (ca != cb) return ca < cb;
+      return t.records[a].oid < t.records[b].oid;
+    });
+    return {};
+  }
+
+  // Owner and ACL as one number, ordered as they are.
+  uint64_t classOf(size_t record) const {
+    const LargeObjectTable& t = base_->table();
+    const uint64_t owner = t.ownerOf.empty() ? 0 : ownerRank_[t.ownerOf[t.records[record].scanIndex]];
+    uint64_t acl = 0;
+    if (!aclRank_.empty()) {
+      auto it = aclRank_.find(record);
+      if (it != aclRank_.end()) acl = it->second;
+    }
+    return owner * keyCount_ + acl;
+  }
+
+  std::shared_ptr<const LargeObjectRun> base_;
+  std::vector<uint32_t> order_;  // indices into the table's records
+  std::vector<Group> groups_;
+  std::vector<uint32_t> ownerRank_;
+  std::unordered_map<size_t, uint32_t> aclRank_;  // only while grouping
+  uint64_t keyCount_ = 1;
   size_t count_ = 0;
 };
 
@@ -217,6 +453,17 @@ Status dumpBlob(EmitContext& ctx, DumpableObject& obj) {
   marker.section = (lo.dump & kCompDefinition) ? Section::PreData : Section::None;
   ctx.addRun(std::move(run), std::move(marker));
   return {};
+}
+
+Result<std::optional<GroupedLargeObjects>> groupLargeObjectRun(const std::shared_ptr<const TocEntryRun>& run,
+                                                               DumpId lastUsedId, bool withData) {
+  auto base = std::dynamic_pointer_cast<const LargeObjectRun>(run);
+  if (!base || !base->makesDefinitions() || base->table().records.empty()) return std::optional<GroupedLargeObjects>();
+  GroupedLargeObjects out;
+  auto grouped = std::make_shared<GroupedLargeObjectRun>(std::move(base));
+  PGARC_TRY(grouped->build(lastUsedId, withData, out));
+  out.metadata = std::move(grouped);
+  return std::optional<GroupedLargeObjects>(std::move(out));
 }
 
 }  // namespace pgarc::dump

@@ -4,6 +4,7 @@
 // with the others in dump/objects/kinds.hpp.
 #include "dump/connection.hpp"
 #include "dump/model.hpp"
+#include "format/archive.hpp"
 #include "format/result.hpp"
 
 namespace pgarc::dump {
@@ -12,5 +13,19 @@ namespace pgarc::dump {
 // adds the LargeObjectsInfo that stands for them (taking one dumpId per
 // object) and the BLOBS data object. Adds nothing when there are none.
 Status readLargeObjects(Connection& conn, ObjectStore& store);
+
+// The large objects laid out as pg_dump 17 does (archive version 1.16, see
+// inspect/blob_grouping.hpp), made from the run dumpBlob emitted as
+// groupLargeObjects would make them from its entries, without holding them.
+struct GroupedLargeObjects {
+  std::shared_ptr<const TocEntryRun> metadata;  // BLOB METADATA entries, with comments, labels and ACLs
+  std::vector<TocEntry> blobs;                  // with data: each group's BLOBS entry
+  std::vector<std::vector<uint32_t>> oids;      // the objects of each BLOBS entry
+};
+// Nothing when `run` is not dumpBlob's or makes no BLOB entries (then the
+// caller groups the entries themselves). `lastUsedId`: the largest dumpId
+// of the TOC's other entries; the new entries take the next ones.
+Result<std::optional<GroupedLargeObjects>> groupLargeObjectRun(const std::shared_ptr<const TocEntryRun>& run,
+                                                               DumpId lastUsedId, bool withData);
 
 }  // namespace pgarc::dump

@@ -70,19 +70,48 @@ void restoreEntry(ScriptContext& ctx, const TocEntry& e, unsigned reqs, DataSour
   }
 }
 
-void printDropPass(ScriptContext& ctx, const Selection& sel) {
+// Each entry in processing order (last first when `reverse`) with its
+// requirement bits, the runs' entries made where their runs stand (the order
+// is the TOC's when it has runs, see runsMarkable).
+using SelectedVisitor = std::function<Status(const TocEntry&, unsigned)>;
+Status forEachSelected(const ArchiveToc& toc, const Selection& sel, RunEntryMarker& runMarker, bool reverse,
+                       const SelectedVisitor& visit) {
+  auto visitRun = [&](size_t r) -> Status {
+    auto each = [&](TocEntry& e) { return visit(e, runMarker.reqs(e, sel.runs.sections[r])); };
+    return reverse ? toc.runs[r].run->forEachReverse(each) : toc.runs[r].run->forEach(each);
+  };
+  if (!reverse) {
+    size_t run = 0;
+    for (size_t idx : sel.order) {
+      for (; run < toc.runs.size() && toc.runs[run].at <= idx; run++) PGARC_TRY(visitRun(run));
+      PGARC_TRY(visit(toc.entries[idx], sel.reqs[idx]));
+    }
+    for (; run < toc.runs.size(); run++) PGARC_TRY(visitRun(run));
+    return {};
+  }
+  size_t run = toc.runs.size();
   for (auto it = sel.order.rbegin(); it != sel.order.rend(); ++it) {
-    const TocEntry& e = ctx.toc.entries[*it];
+    for (; run > 0 && toc.runs[run - 1].at > *it; run--) PGARC_TRY(visitRun(run - 1));
+    PGARC_TRY(visit(toc.entries[*it], sel.reqs[*it]));
+  }
+  for (; run > 0; run--) PGARC_TRY(visitRun(run - 1));
+  return {};
+}
+
+Status printDropPass(ScriptContext& ctx, const Selection& sel, RunEntryMarker& runMarker) {
+  PGARC_TRY(forEachSelected(ctx.toc, sel, runMarker, true, [&ctx](const TocEntry& e, unsigned reqs) -> Status {
     const std::string desc = e.descStr();
     bool isDatabase = desc == "DATABASE" || desc == "DATABASE PROPERTIES";
     // With -C only the database itself is dropped; its contents go with it.
-    if (ctx.opt.create && !isDatabase) continue;
-    if ((sel.reqs[*it] & (kReqSchema | kReqData)) == 0) continue;
+    if (ctx.opt.create && !isDatabase) return {};
+    if ((reqs & (kReqSchema | kReqData)) == 0) return {};
     if (e.dropStmt) logInfo(ctx, "dropping " + desc + " " + e.tagStr());
     printDropStatement(ctx, e);
-  }
+    return {};
+  }));
   // The schema named by a SET search_path may just have been dropped.
   ctx.currSchema.reset();
+  return {};
 }
 
 }  // namespace
@@ -91,6 +120,11 @@ void printDropPass(ScriptContext& ctx, const Selection& sel) {
 Status renderScript(const ArchiveToc& toc, DataSource& data, const RestoreOptions& options, OutputStream& out,
                     const ScriptInfoLog& info) {
   using namespace script;
+  if (!toc.runs.empty() && !runsMarkable(options)) {
+    ArchiveToc expanded = toc;
+    PGARC_TRY(expandRuns(expanded));
+    return renderScript(expanded, data, options, out, info);
+  }
   PGARC_TRY(checkOptionConflicts(options));
   PGARC_ASSIGN(Selection sel, selectEntries(toc, options));
   if (sel.strictNamesError) return *sel.strictNamesError;
@@ -109,7 +143,7 @@ Status renderScript(const ArchiveToc& toc, DataSource& data, const RestoreOption
 
   ctx.dataOnly = options.dataOnly;
   if (!ctx.dataOnly) {
-    bool anySchema = false;
+    bool anySchema = (sel.runs.reqsUnion & kReqSchema) != 0;
     for (unsigned r : sel.reqs) anySchema = anySchema || (r & kReqSchema);
     ctx.dataOnly = !anySchema;
     if (ctx.dataOnly) logInfo(ctx, "implied data-only restore");
@@ -126,26 +160,32 @@ Status renderScript(const ArchiveToc& toc, DataSource& data, const RestoreOption
   if (options.singleTransaction) printer.put("BEGIN;\n\n");
   printFixedOutputState(ctx);
 
-  if (options.clean) printDropPass(ctx, sel);
+  RunEntryMarker runMarker(toc, options);
+  // A visitor's error only stops the walk when the output failed; the
+  // printer then holds the error.
+  const Error outputFailed = makeError("script output failed");
+  auto walked = [&printer](const Status& st) -> Status {
+    if (st.ok()) return {};
+    return printer.ok() ? st : printer.finish();
+  };
+  if (options.clean) PGARC_TRY(walked(printDropPass(ctx, sel, runMarker)));
 
   bool haveAcl = false, havePostAcl = false;
-  for (size_t idx : sel.order) {
-    unsigned reqs = sel.reqs[idx];
-    if ((reqs & (kReqSchema | kReqData)) == 0) continue;
-    switch (restorePassOf(toc.entries[idx])) {
-      case RestorePass::Main: restoreEntry(ctx, toc.entries[idx], reqs, data); break;
+  PGARC_TRY(walked(forEachSelected(toc, sel, runMarker, false, [&](const TocEntry& e, unsigned reqs) -> Status {
+    if ((reqs & (kReqSchema | kReqData)) == 0) return {};
+    switch (restorePassOf(e)) {
+      case RestorePass::Main: restoreEntry(ctx, e, reqs, data); break;
       case RestorePass::Acl: haveAcl = true; break;
       case RestorePass::PostAcl: havePostAcl = true; break;
     }
-    if (!printer.ok()) break;
-  }
+    return printer.ok() ? Status() : outputFailed;
+  })));
   for (RestorePass pass : {RestorePass::Acl, RestorePass::PostAcl}) {
     if ((pass == RestorePass::Acl && !haveAcl) || (pass == RestorePass::PostAcl && !havePostAcl)) continue;
-    for (size_t idx : sel.order) {
-      unsigned reqs = sel.reqs[idx];
-      if ((reqs & (kReqSchema | kReqData)) != 0 && restorePassOf(toc.entries[idx]) == pass)
-        restoreEntry(ctx, toc.entries[idx], reqs, data);
-    }
+    PGARC_TRY(walked(forEachSelected(toc, sel, runMarker, false, [&](const TocEntry& e, unsigned reqs) -> Status {
+      if ((reqs & (kReqSchema | kReqData)) != 0 && restorePassOf(e) == pass) restoreEntry(ctx, e, reqs, data);
+      return {};
+    })));
   }
 
   if (options.singleTransaction) printer.put("COMMIT;\n\n");

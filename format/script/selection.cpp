@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -38,6 +40,8 @@ bool isLargeObjectDependent(const TocEntry& e) {
   return (d == "ACL" || d == "COMMENT" || d == "SECURITY LABEL") && isLargeObjectTag(e);
 }
 
+}  // namespace
+
 class Marker {
  public:
   Marker(const ArchiveToc& toc, const RestoreOptions& options)
@@ -55,18 +59,31 @@ class Marker {
   void setWanted(std::unordered_set<int> wanted) { wanted_ = std::move(wanted); hasWanted_ = true; }
 
   // Marks entries in `order`, reading parents' marks from `parentReqs`
-  // and (when `store`) writing each result there as it goes.
-  std::vector<unsigned> mark(const std::vector<size_t>& order, std::vector<unsigned>& parentReqs, bool store) {
+  // and (when `store`) writing each result there as it goes. With `runs`,
+  // the TOC's runs are walked where they stand (`order` is then the TOC's).
+  Result<std::vector<unsigned>> mark(const std::vector<size_t>& order, std::vector<unsigned>& parentReqs, bool store,
+                                     RunMarks* runs = nullptr) {
     std::vector<unsigned> out(toc_.entries.size(), 0);
     Section cur = Section::PreData;
+    size_t run = 0;
     for (size_t idx : order) {
+      if (runs)
+        for (; run < toc_.runs.size() && toc_.runs[run].at <= idx; run++) PGARC_TRY(markRun(run, cur, *runs));
       const TocEntry& e = toc_.entries[idx];
       if (e.section != Section::None) cur = e.section;
       unsigned r = required(e, cur, parentReqs);
       out[idx] = r;
       if (store) parentReqs[idx] = r;
     }
+    if (runs)
+      for (; run < toc_.runs.size(); run++) PGARC_TRY(markRun(run, cur, *runs));
     return out;
+  }
+
+  // A run's entry, in the section its run is in (see RunMarks).
+  unsigned runEntryRequired(const TocEntry& e, Section section) {
+    static const std::vector<unsigned> kNoParents;
+    return required(e, section, kNoParents);
   }
 
   Status strictNamesCheck() const {
@@ -96,6 +113,20 @@ class Marker {
       case Section::PostData: return bits & 4;
       default: return false;
     }
+  }
+
+  Status markRun(size_t run, Section& cur, RunMarks& marks) {
+    const Section before = cur;
+    std::optional<Section> section;
+    PGARC_TRY(toc_.runs[run].run->forEach([&](TocEntry& e) -> Status {
+      if (e.section != Section::None) cur = e.section;
+      if (section && *section != cur) return makeError("a generated run of TOC entries spans two sections");
+      section = cur;
+      marks.reqsUnion |= required(e, cur, marks.noParents);
+      return {};
+    }));
+    marks.sections.push_back(section.value_or(before));
+    return {};
   }
 
   // A dependent entry (ACL, comment, label) follows any dependency that is
@@ -187,7 +218,21 @@ class Marker {
   bool hasWanted_ = false;
 };
 
+namespace {
+
+bool nameFiltered(const RestoreOptions& o) {
+  return !o.schemaNames.empty() || !o.excludeSchemaNames.empty() || !o.tableNames.empty() ||
+         !o.indexNames.empty() || !o.functionNames.empty() || !o.triggerNames.empty();
+}
+
 }  // namespace
+
+bool runsMarkable(const RestoreOptions& options) { return !options.listFile && !nameFiltered(options); }
+
+RunEntryMarker::RunEntryMarker(const ArchiveToc& toc, const RestoreOptions& options)
+    : marker_(std::make_unique<Marker>(toc, options)) {}
+RunEntryMarker::~RunEntryMarker() = default;
+unsigned RunEntryMarker::reqs(const TocEntry& e, Section section) { return marker_->runEntryRequired(e, section); }
 
 bool isAclDesc(const std::string& desc) {
   return desc == "ACL" || desc == "ACL LANGUAGE" || desc == "DEFAULT ACL";
@@ -258,7 +303,9 @@ Result<Selection> selectEntries(const ArchiveToc& toc, const RestoreOptions& opt
   }
 
   sel.reqs.assign(n, 0);
-  marker.mark(sel.order, sel.reqs, true);
+  if (!toc.runs.empty() && !runsMarkable(options))
+    return makeError("a TOC with generated runs cannot be restored with a list file or name filters");
+  PGARC_TRY(marker.mark(sel.order, sel.reqs, true, toc.runs.empty() ? nullptr : &sel.runs));
   if (Status strict = marker.strictNamesCheck(); !strict.ok()) sel.strictNamesError = std::move(strict).error();
   return sel;
 }
@@ -267,7 +314,8 @@ std::vector<unsigned> listingReqs(const ArchiveToc& toc, const RestoreOptions& o
   Marker marker(toc, options);
   if (selection.listFileUsed) marker.setWanted(selection.wanted);
   std::vector<unsigned> parents = selection.reqs;
-  return marker.mark(selection.order, parents, false);
+  auto marks = marker.mark(selection.order, parents, false);
+  return marks.ok() ? std::move(marks).value() : std::vector<unsigned>(toc.entries.size(), 0);
 }
 
 }  // namespace pgarc::script

@@ -85,6 +85,11 @@ class DumpLargeObjects : public DatabaseSuite<DumpLargeObjects> {
     size_t at = r.out.find("\n;\n;\n");
     return at == std::string::npos ? r.out : r.out.substr(at);
   }
+  static std::string tarMember(const std::string& archive, const std::string& member) {
+    auto r = run({"tar", "-xOf", archive, member});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return r.out;
+  }
   static void expectVerifies(const std::string& archive) {
     auto r = run({pgarcBinary(), "verify", archive});
     EXPECT_EQ(r.exitCode, 0) << archive << "\n" << r.out << r.err;
@@ -118,11 +123,52 @@ TEST_F(DumpLargeObjects, DirectoryAndTarGiveStockScriptAndListing) {
   }
   // The directory's blob index lists the objects as stock does.
   EXPECT_EQ(readFile(dir_ + "/Fd.stock/blobs.toc"), readFile(dir_ + "/Fd.ours/blobs.toc"));
+  // So does the tar's restore.sql, with or without drop statements.
+  for (const char* clean : {"", "-c"}) {
+    std::vector<std::string> args = {"-Ft"};
+    if (*clean) args.push_back(clean);
+    dumpBoth("restore.t", args);
+    EXPECT_EQ(tarMember(dir_ + "/restore.t.stock", "restore.sql"), tarMember(dir_ + "/restore.t.ours", "restore.sql"))
+        << clean;
+  }
+}
+
+// pgarc dump writes archive version 1.16 without ever holding the 1.14
+// entries; its archive must be the one pgarc convert makes from stock's 1.14
+// archive (the grouping the matrix tests check against pg_restore 17/18).
+TEST_F(DumpLargeObjects, Version116EqualsConvertedStock) {
+  const std::vector<std::vector<std::string>> optionSets = {{}, {"-s", "-b"}, {"-a"}, {"-x"}};
+  for (size_t set = 0; set < optionSets.size(); set++) {
+    const std::vector<std::string>& opts = optionSets[set];
+    const std::string what = opts.empty() ? "(defaults)" : opts[0];
+    std::vector<std::string> stockArgs = {"-Fc", "-f", dir_ + "/v14.stock"};
+    stockArgs.insert(stockArgs.end(), opts.begin(), opts.end());
+    auto s = dump(pgBinDir() + "/pg_dump", stockArgs);
+    ASSERT_EQ(s.exitCode, 0) << s.err;
+    for (const char* format : {"c", "d"}) {
+      const std::string name = "/v16." + std::to_string(set) + "." + format;
+      const std::string converted = dir_ + name + ".conv", ours = dir_ + name + ".ours";
+      auto c = run({pgarcBinary(), "convert", std::string("-F") + format, "--archive-version=1.16", "-f", converted,
+                    dir_ + "/v14.stock"});
+      ASSERT_EQ(c.exitCode, 0) << c.err;
+      std::vector<std::string> args = {std::string("-F") + format, "--archive-version", "1.16", "--no-manifest", "-f", ours};
+      args.insert(args.end(), opts.begin(), opts.end());
+      auto o = dump(pgarcBinary(), args);
+      ASSERT_EQ(o.exitCode, 0) << o.err;
+      const bool directory = *format == 'd';
+      const std::string a = readFile(directory ? converted + "/toc.dat" : converted);
+      const std::string b = readFile(directory ? ours + "/toc.dat" : ours);
+      ASSERT_EQ(a.size(), b.size()) << what << " -F" << format;
+      size_t diffs = 0;
+      for (size_t i = 0; i < a.size(); i++) diffs += a[i] != b[i];
+      EXPECT_LE(diffs, 8u) << what << " -F" << format;  // the creation time only
+    }
+  }
 }
 
 TEST_F(DumpLargeObjects, PlainEqualsStock) {
   for (const std::vector<std::string>& opts :
-       std::vector<std::vector<std::string>>{{}, {"-a"}, {"-c", "--if-exists", "-C"}}) {
+       std::vector<std::vector<std::string>>{{}, {"-a"}, {"-c"}, {"-c", "--if-exists", "-C"}, {"-s", "-b", "-c"}}) {
     std::vector<std::string> args = {"-Fp", "--restrict-key=K"};
     args.insert(args.end(), opts.begin(), opts.end());
     auto s = dump(pgBinDir() + "/pg_dump", args);
