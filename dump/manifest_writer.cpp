@@ -10,6 +10,7 @@
 #include <set>
 #include <vector>
 
+#include "dump/directory_listing.hpp"
 #include "dump/options.hpp"
 #include "dump/side_task.hpp"
 #include "format/codec.hpp"
@@ -340,8 +341,20 @@ class ManifestedWriter : public ArchiveWriter {
   Status finish() override {
     PGARC_TRY(inner_->finish());
     PGARC_ASSIGN(Manifest m, build());
-    // The large objects are listed from the spool as the file is written.
-    return writeManifestFile(m, manifestPath_, syncModeOf(w_), [this](const ManifestBlobVisitor& visit) -> Status {
+    // A directory's files are checksummed, and the large objects listed from the
+    // spool, as the file is written.
+    std::optional<DirectoryListing> files;
+    if (!summedStream && w_.kind == ArchiveKind::Directory) {
+      PGARC_ASSIGN(files, DirectoryListing::read(archivePath_, kDirectoryManifestName));
+    }
+    auto checksumFiles = [&](const ManifestFileVisitor& visit) -> Status {
+      if (!files) return {};
+      return files->forEach([&](const std::string& name) -> Status {
+        PGARC_ASSIGN(ManifestFile f, checksumFile((std::filesystem::path(archivePath_) / name).string(), name, m.checksum));
+        return visit(f);
+      });
+    };
+    return writeManifestFile(m, manifestPath_, syncModeOf(w_), checksumFiles, [this](const ManifestBlobVisitor& visit) -> Status {
       std::lock_guard<std::mutex> g(rec_.mutex);
       return rec_.blobs.forEachByOid([this, &visit](const BlobRecord& r) -> Status {
         return visit(ManifestBlob{r.oid, r.bytes, hexFromChecksum(r.checksum, payload_.checksum)});
@@ -368,19 +381,7 @@ class ManifestedWriter : public ArchiveWriter {
     if (summedStream) {
       m.files.push_back(ManifestFile{archivePath_, streamSize, streamChecksum.hexDigest()});
     } else if (w_.kind == ArchiveKind::Directory) {
-      std::vector<std::string> names;
-      std::error_code ec;
-      for (const auto& de : fs::directory_iterator(archivePath_, ec)) {
-        std::string name = de.path().filename().string();
-        if (name == kDirectoryManifestName || !de.is_regular_file()) continue;
-        names.push_back(name);
-      }
-      if (ec) return Error{"could not list the archive directory: " + ec.message(), archivePath_, {}, {}};
-      std::sort(names.begin(), names.end());
-      for (const auto& n : names) {
-        PGARC_ASSIGN(ManifestFile f, checksumFile((fs::path(archivePath_) / n).string(), n, m.checksum));
-        m.files.push_back(std::move(f));
-      }
+      // Listed by finish() as the manifest is written.
     } else {
       std::string base = fs::path(archivePath_).filename().string();
       PGARC_ASSIGN(ManifestFile f, checksumFile(archivePath_, base.empty() ? archivePath_ : base, m.checksum));

@@ -61,12 +61,6 @@ class CompressedFile {
   std::unique_ptr<Compressor> compressor_;
 };
 
-Status writeWholeFile(const std::string& path, std::string_view bytes, SyncMode sync) {
-  PGARC_ASSIGN(auto out, createOutputFile(path, sync));
-  PGARC_TRY(out->write(bytes));
-  return out->commit();
-}
-
 // pg_dump reuses an existing empty directory and otherwise creates it 0700.
 // Returns whether the directory was created here.
 Result<bool> prepareDirectory(const std::string& dir) {
@@ -145,16 +139,19 @@ class DirectoryBlobStream : public BlobStream {
     if (!file_) return makeError("endBlob without beginBlob");
     auto f = std::move(file_);
     PGARC_TRY(f->finish());
-    index_ += blobIndexLine(oid_);
-    return {};
+    PGARC_TRY(openIndex());
+    return index_->write(blobIndexLine(oid_));
   }
   Status close() override;
 
  private:
   DirectoryWriter& writer_;
   int dumpId_;
+  // Written as the objects are (a dump may have millions), under a temporary
+  // name until close.
+  Status openIndex();
   std::string indexName_;
-  std::string index_;
+  std::unique_ptr<OutputStream> index_;
   uint32_t oid_ = 0;
   std::unique_ptr<CompressedFile> file_;
   bool closed_ = false;
@@ -312,10 +309,17 @@ Status DirectoryBlobStream::close() {
   if (closed_) return makeError("large object stream closed twice");
   if (file_) return makeError("close while large object " + std::to_string(oid_) + " is open");
   closed_ = true;
-  // The index is never compressed, as pg_dump writes it.
-  auto st = writeWholeFile(writer_.dir() + "/" + indexName_, index_, writer_.syncMode());
+  Status st = openIndex();
+  if (st.ok()) st = index_->commit();
   writer_.streamClosed(dumpId_, st.ok());
   return st;
+}
+
+Status DirectoryBlobStream::openIndex() {
+  if (index_) return {};
+  // The index is never compressed, as pg_dump writes it.
+  PGARC_ASSIGN(index_, createOutputFile(writer_.dir() + "/" + indexName_, writer_.syncMode()));
+  return {};
 }
 
 }  // namespace

@@ -103,19 +103,26 @@ Manifest manifestFromReport(const Report& report) {
 
 namespace {
 
-// The manifest's JSON up to the large objects' list, which the callers append.
-std::string manifestJsonHead(const Manifest& m) {
+// The manifest's JSON up to the files' list, which the callers append.
+std::string manifestJsonStart(const Manifest& m) {
   using json::quote;
   std::string s = "{\n  \"pgarc_manifest\": " + std::to_string(m.version) + ",\n";
   s += "  \"format\": " + quote(m.format) + ",\n";
   s += "  \"checksum_algorithm\": " + quote(checksumAlgorithmName(m.checksum)) + ",\n";
   s += "  \"files\": [";
-  for (size_t i = 0; i < m.files.size(); i++) {
-    const auto& f = m.files[i];
-    s += (i ? ",\n    " : "\n    ");
-    s += "{\"path\": " + quote(f.path) + ", \"size\": " + std::to_string(f.size) + checksumJson(m, "checksum", f.checksum) + "}";
-  }
-  s += m.files.empty() ? "],\n" : "\n  ],\n";
+  return s;
+}
+
+void appendFileJson(std::string& s, const Manifest& m, const ManifestFile& f, bool first) {
+  using json::quote;
+  s += first ? "\n    " : ",\n    ";
+  s += "{\"path\": " + quote(f.path) + ", \"size\": " + std::to_string(f.size) + checksumJson(m, "checksum", f.checksum) + "}";
+}
+
+// From the end of the files' list to the start of the large objects' list.
+std::string manifestJsonMiddle(const Manifest& m, bool anyFile) {
+  using json::quote;
+  std::string s = anyFile ? "\n  ],\n" : "],\n";
   s += "  \"entries\": [";
   for (size_t i = 0; i < m.entries.size(); i++) {
     const auto& e = m.entries[i];
@@ -145,7 +152,9 @@ const char* manifestJsonTail(bool anyBlob) { return anyBlob ? "\n  ]\n}\n" : "]\
 }  // namespace
 
 std::string manifestToJson(const Manifest& m) {
-  std::string s = manifestJsonHead(m);
+  std::string s = manifestJsonStart(m);
+  for (size_t i = 0; i < m.files.size(); i++) appendFileJson(s, m, m.files[i], i == 0);
+  s += manifestJsonMiddle(m, !m.files.empty());
   for (size_t i = 0; i < m.largeObjects.size(); i++) appendBlobJson(s, m, m.largeObjects[i], i == 0);
   s += manifestJsonTail(!m.largeObjects.empty());
   return s;
@@ -248,16 +257,33 @@ Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sy
 }
 
 Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync, const ManifestBlobSource& more) {
+  return writeManifestFile(m, path, sync, [](const ManifestFileVisitor&) -> Status { return {}; }, more);
+}
+
+Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync, const ManifestFileSource& moreFiles,
+                         const ManifestBlobSource& more) {
   constexpr size_t kPiece = 1 << 16;
   PGARC_ASSIGN(auto out, createOutputFile(path, sync));
-  std::string s = manifestJsonHead(m);
-  size_t count = 0;
-  auto add = [&](const ManifestBlob& b) -> Status {
-    appendBlobJson(s, m, b, count++ == 0);
+  std::string s = manifestJsonStart(m);
+  auto written = [&]() -> Status {
     if (s.size() < kPiece) return {};
     PGARC_TRY(out->write(s));
     s.clear();
     return {};
+  };
+  size_t files = 0;
+  auto addFile = [&](const ManifestFile& f) -> Status {
+    appendFileJson(s, m, f, files++ == 0);
+    return written();
+  };
+  for (const auto& f : m.files) PGARC_TRY(addFile(f));
+  PGARC_TRY(moreFiles(addFile));
+  s += manifestJsonMiddle(m, files > 0);
+  PGARC_TRY(written());
+  size_t count = 0;
+  auto add = [&](const ManifestBlob& b) -> Status {
+    appendBlobJson(s, m, b, count++ == 0);
+    return written();
   };
   for (const auto& b : m.largeObjects) PGARC_TRY(add(b));
   PGARC_TRY(more(add));

@@ -86,6 +86,12 @@ Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sy
 using ManifestBlobVisitor = std::function<Status(const ManifestBlob&)>;
 using ManifestBlobSource = std::function<Status(const ManifestBlobVisitor&)>;
 Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync, const ManifestBlobSource& more);
+// The same with more files after m.files, from `moreFiles` (a directory
+// archive's files, checksummed one by one as they are listed).
+using ManifestFileVisitor = std::function<Status(const ManifestFile&)>;
+using ManifestFileSource = std::function<Status(const ManifestFileVisitor&)>;
+Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync, const ManifestFileSource& moreFiles,
+                         const ManifestBlobSource& more);
 
 // Compares what the walk found (digests recorded) with the manifest; differences
 // become problems in the report.
