@@ -104,7 +104,7 @@ constexpr LongOption kLongOptions[] = {
 constexpr std::string_view kShortOptions = "abBcCd:e:E:f:F:h:j:n:N:Op:RsS:t:T:U:vwWxZ:";
 
 Error usageError(const std::string& msg) {
-  return makeError(msg + "\nhint: Try \"pgarc dump --help\" for more information.");
+  return makeError(msg + " (try \"pgarc dump --help\" for more information)");
 }
 
 // option_parse_int: whole string an integer within [min, max].

@@ -5,7 +5,8 @@
 namespace pgarc {
 
 Error usageError(const std::string& message, const std::string& command) {
-  return makeError(message + "\npgarc: hint: Try \"" + command + " --help\" for more information.");
+  // One line: the hint pg_dump and pg_restore print on a line of their own goes in parentheses.
+  return makeError(message + " (try \"" + command + " --help\" for more information)");
 }
 
 namespace {
