@@ -3,6 +3,7 @@
 #include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds_a_common.hpp"
 
+#include <cstdio>
 #include <optional>
 
 namespace pgarc::dump {
@@ -13,8 +14,8 @@ struct CollInfo : DumpableObject {
   bool detailsLoaded = false;
   char provider = 'c';
   bool deterministic = true;
-  bool iculocaleNull = true;
-  std::string iculocale, collate, ctype;
+  // Absent (NULL) or set: which ones a provider carries decides the locale clause.
+  std::optional<std::string> iculocale, collate, ctype;
   std::optional<std::string> collversion;  // kept by --binary-upgrade
   int encoding = -1;
   // Same schema and name: by encoding (the catalog's unique key).
@@ -23,6 +24,32 @@ struct CollInfo : DumpableObject {
     return encoding == e ? 0 : (encoding < e ? -1 : 1);
   }
 };
+// The locale options by provider, as pg_dump 15.5 and later write them. The
+// default collation (seen only when dumping pg_catalog) has none: it cannot be
+// restored anyway. Settings that contradict the provider draw a warning.
+std::string collationLocaleClause(const CollInfo& c, const Quoter& q, int serverVersion) {
+  auto orEmpty = [&](const std::optional<std::string>& v) { return q.literal(v ? *v : ""); };
+  bool consistent = true;
+  std::string clause;
+  if (c.provider == 'd') {
+    consistent = !c.collate && !c.ctype && !c.iculocale;
+  } else if (c.provider == 'i' && serverVersion >= 150000) {
+    consistent = !c.collate && !c.ctype && c.iculocale;
+    clause = ", locale = " + orEmpty(c.iculocale);
+  } else if (c.provider == 'i') {
+    consistent = c.collate && c.ctype && !c.iculocale && *c.collate == *c.ctype;
+    clause = ", locale = " + orEmpty(c.collate);
+  } else {
+    consistent = !c.iculocale && c.collate && c.ctype;
+    if (c.collate && c.ctype && *c.collate == *c.ctype)
+      clause = ", locale = " + orEmpty(c.collate);
+    else
+      clause = ", lc_collate = " + orEmpty(c.collate) + ", lc_ctype = " + orEmpty(c.ctype);
+  }
+  if (!consistent) std::fprintf(stderr, "pgarc dump: warning: invalid collation \"%s\"\n", q.id(c.name).c_str());
+  return clause;
+}
+
 }  // namespace
 
 Status getCollations(CatalogContext& ctx) {
@@ -56,10 +83,15 @@ Status getCollations(CatalogContext& ctx) {
     c.detailsLoaded = true;
     c.provider = d.ch(i, 1);
     c.deterministic = d.get(i, 2) != "f";
-    c.iculocaleNull = d.isNull(i, 3);
-    c.iculocale = d.str(i, 3);
-    c.collate = d.str(i, 4);
-    c.ctype = d.str(i, 5);
+    auto nullable = [&](int col) { return d.isNull(i, col) ? std::nullopt : std::optional<std::string>(d.str(i, col)); };
+    c.iculocale = nullable(3);
+    c.collate = nullable(4);
+    c.ctype = nullable(5);
+    // Before 15 these were non-null names, empty when unset.
+    if (ctx.serverVersion < 150000) {
+      if (c.collate && c.collate->empty()) c.collate.reset();
+      if (c.ctype && c.ctype->empty()) c.ctype.reset();
+    }
     if (!d.isNull(i, 6)) c.collversion = d.str(i, 6);
   }
   return {};
@@ -80,13 +112,7 @@ Status dumpCollation(EmitContext& ctx, DumpableObject& obj) {
     default: return makeError("unrecognized collation provider: " + std::string(1, c.provider));
   }
   if (!c.deterministic) sql += ", deterministic = false";
-  if (!c.iculocaleNull) {
-    sql += ", locale = " + q.literal(c.iculocale);
-  } else if (c.collate == c.ctype) {
-    sql += ", locale = " + q.literal(c.collate);
-  } else {
-    sql += ", lc_collate = " + q.literal(c.collate) + ", lc_ctype = " + q.literal(c.ctype);
-  }
+  sql += collationLocaleClause(c, q, ctx.serverVersion);
   // A binary upgrade keeps the collation version; a plain restore computes it anew.
   if (ctx.binaryUpgrade && c.collversion) sql += ", version = " + q.literal(*c.collversion);
   sql += ");\n";

@@ -5,6 +5,7 @@
 
 #include "dump/objects/kinds.hpp"
 #include "dump/snapshot.hpp"
+#include "format/script/sql_text.hpp"
 
 namespace pgarc::dump {
 
@@ -254,7 +255,10 @@ Status dumpTableData(EmitContext& ctx, DumpableObject& obj) {
   std::optional<std::string> copyStmt;
   std::optional<std::string> defn;
   const TableInfo* from = loadTarget(o, t);
-  if (from != &t) defn = "-- load via partition root " + ctx.quote.qualified(nsOf(*from), from->name);
+  // The marker is a one-line SQL comment: a root whose name holds a newline
+  // must not spill into the script as statements (CVE-2025-8715, 15.14).
+  if (from != &t)
+    defn = "-- load via partition root " + script::sanitizeLine(ctx.quote.qualified(nsOf(*from), from->name), true);
   if (!o.useInserts()) {
     copyStmt = "COPY " + ctx.quote.qualified(nsOf(*from), from->name) + " " + copyColumnList(ctx.quote, t) +
                " FROM stdin;\n";

@@ -3,6 +3,8 @@
 // pg_dump does while dumping are batched here, one query per type kind.
 #include "dump/objects/type.hpp"
 
+#include <cstdio>
+
 #include "dump/binary_upgrade.hpp"
 #include "dump/objects/kinds.hpp"
 #include "dump/objects/kinds_a_common.hpp"
@@ -496,7 +498,9 @@ Status dumpType(EmitContext& ctx, DumpableObject& obj) {
     PGARC_TRY(extensionMember("TYPE"));
     emitType(ctx, t, "TYPE", sql, "DROP TYPE " + qualtypname + ";\n");
   } else {
-    return {};  // pg_dump warns about an invalid typtype and skips it
+    // Pseudo-types and the like, met when dumping pg_catalog itself.
+    std::fprintf(stderr, "pgarc dump: warning: typtype of data type \"%s\" appears to be invalid\n", t.name.c_str());
+    return {};
   }
   PGARC_TRY(dumpCommentSecLabelAcl(ctx, t, "TYPE", qtypname, nsp, &t.dacl));
   if (t.typtype == 'c' && (t.dump & kCompComment)) {

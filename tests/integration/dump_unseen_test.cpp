@@ -325,6 +325,26 @@ INSERT INTO paint VALUES ('red', 1), ('green', 2), ('blue', 3);
 INSERT INTO nested VALUES ('blue', 5);
 INSERT INTO by_range VALUES ('green');
 )SQL"},
+    // The same with newlines in the root's schema and name: the partitions'
+    // "-- load via partition root" comment gets spaces for them, as pg_dump
+    // 15.14 and later write it (CVE-2025-8715), not lines of SQL.
+    {"newline_partition_root", "", R"SQL(
+CREATE SCHEMA "two
+lines";
+CREATE TYPE "two
+lines".mood AS ENUM ('calm', 'tense');
+CREATE TABLE "two
+lines"."ro
+ot" (m "two
+lines".mood) PARTITION BY HASH (m);
+CREATE TABLE "two
+lines".leaf PARTITION OF "two
+lines"."ro
+ot" FOR VALUES WITH (MODULUS 1, REMAINDER 0);
+INSERT INTO "two
+lines"."ro
+ot" VALUES ('calm'), ('tense');
+)SQL"},
     {"pgbench", "", "@pgbench"},
 };
 
