@@ -17,6 +17,34 @@ const char* objectTypeName(ObjectType t) {
   return i >= 0 && i < kObjectTypeCount ? kNames[i] : "UNKNOWN";
 }
 
+std::string DumpableObject::loopDescription() const {
+  const std::string id = std::to_string(dumpId), oid = std::to_string(catId.oid);
+  switch (type) {
+    case ObjectType::Namespace: return "SCHEMA " + name + "  (ID " + id + " OID " + oid + ")";
+    case ObjectType::ForeignServer: return "FOREIGN SERVER " + name + "  (ID " + id + " OID " + oid + ")";
+    case ObjectType::EventTrigger: return "EVENT TRIGGER " + name + " (ID " + id + " OID " + oid + ")";
+    case ObjectType::TableAttach:
+    case ObjectType::IndexAttach: return std::string(objectTypeName(type)) + " " + name + "  (ID " + id + ")";
+    case ObjectType::Attrdef: {
+      const auto& d = static_cast<const AttrDefInfo&>(*this);
+      const std::string column = d.table && d.adnum >= 1 && static_cast<size_t>(d.adnum) <= d.table->attrs.size()
+                                     ? d.table->attrs[static_cast<size_t>(d.adnum) - 1].name
+                                     : "";
+      return "ATTRDEF " + (d.table ? d.table->name : "") + "." + column + "  (ID " + id + " OID " + oid + ")";
+    }
+    case ObjectType::Blob: return "BLOB  (ID " + id + " OID " + oid + ")";
+    case ObjectType::BlobData:
+    case ObjectType::PreDataBoundary:
+    case ObjectType::PostDataBoundary: return std::string(objectTypeName(type)) + "  (ID " + id + ")";
+    case ObjectType::Policy:
+    case ObjectType::Publication:
+    case ObjectType::PublicationRel:
+    case ObjectType::PublicationTableInSchema:
+    case ObjectType::Subscription: return std::string(objectTypeName(type)) + " (ID " + id + " OID " + oid + ")";
+    default: return std::string(objectTypeName(type)) + " " + name + "  (ID " + id + " OID " + oid + ")";
+  }
+}
+
 NamespaceInfo* ObjectStore::findNamespace(uint32_t oid) const {
   DumpableObject* o = findByOid("pg_namespace", oid);
   return o && o->type == ObjectType::Namespace ? static_cast<NamespaceInfo*>(o) : nullptr;

@@ -152,6 +152,9 @@ struct DumpableObject {
   // The object's privileges, for kinds that have them (pg_init_privs are
   // applied through this after the catalog pass).
   virtual AclInfo* aclInfo() { return nullptr; }
+  // The object as pg_dump 15.4 and later name it in a dependency loop it
+  // cannot break: "TABLE name  (ID 7 OID 16384)".
+  virtual std::string loopDescription() const;
 };
 
 struct NamespaceInfo : DumpableObject {

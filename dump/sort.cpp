@@ -363,9 +363,7 @@ std::vector<DumpableObject*> sortByDependencies(std::vector<DumpableObject*> obj
             warn(msg);
           } else if (warn) {
             std::string msg = "could not resolve dependency loop among these items:";
-            for (auto* o : loop)
-              msg += "\n  " + std::string(objectTypeName(o->type)) + " " + o->name + "  (ID " +
-                     std::to_string(o->dumpId) + " OID " + std::to_string(o->catId.oid) + ")";
+            for (auto* o : loop) msg += "\ndetail: " + o->loopDescription();
             warn(msg);
           }
           if (loop.size() > 1)

@@ -15,6 +15,11 @@ struct CastInfo : DumpableObject {
   char castcontext = 'e';
   char castmethod = 'f';
   std::string sourceType, targetType;  // format_type(..., NULL); "NONE" for 0
+  uint32_t castsource = 0, casttarget = 0;
+  std::string loopDescription() const override {
+    return "CAST " + std::to_string(castsource) + " to " + std::to_string(casttarget) + "  (ID " +
+           std::to_string(dumpId) + " OID " + std::to_string(catId.oid) + ")";
+  }
 };
 }  // namespace
 
@@ -35,6 +40,8 @@ Status getCasts(CatalogContext& ctx) {
   for (int i = 0; i < r.rows(); i++) {
     auto c = std::make_unique<CastInfo>();
     c->catId = {r.oid(i, 0), r.oid(i, 1)};
+    c->castsource = r.oid(i, 2);
+    c->casttarget = r.oid(i, 3);
     c->castfunc = r.oid(i, 4);
     c->castcontext = r.ch(i, 5);
     c->castmethod = r.ch(i, 6);

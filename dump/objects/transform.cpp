@@ -12,6 +12,11 @@ struct TransformInfo : DumpableObject {
   uint32_t fromsql = 0, tosql = 0;
   std::string typeName;  // format_type(trftype, NULL)
   std::string lanname;
+  uint32_t trftype = 0, trflang = 0;
+  std::string loopDescription() const override {
+    return "TRANSFORM " + std::to_string(trftype) + " lang " + std::to_string(trflang) + "  (ID " +
+           std::to_string(dumpId) + " OID " + std::to_string(catId.oid) + ")";
+  }
 };
 
 const FuncInfo* findFunc(const EmitContext& ctx, uint32_t oid) {
@@ -31,6 +36,8 @@ Status getTransforms(CatalogContext& ctx) {
   for (int i = 0; i < r.rows(); i++) {
     auto t = std::make_unique<TransformInfo>();
     t->catId = {r.oid(i, 0), r.oid(i, 1)};
+    t->trftype = r.oid(i, 2);
+    t->trflang = r.oid(i, 3);
     t->fromsql = r.oid(i, 4);
     t->tosql = r.oid(i, 5);
     t->lanname = r.str(i, 6);

@@ -300,6 +300,16 @@ TEST(DumpSort, IndirectDefaultLoopMakesDefaultSeparate) {
   EXPECT_EQ(out.back(), &d);
 }
 
+// Sorts `all` (dumpIds 1..n in that order), returning the warnings given.
+static std::vector<std::string> sortWarnings(std::vector<DumpableObject*> all, std::vector<DumpableObject*>& out) {
+  std::vector<DumpableObject*> objs = all;
+  sortByTypeName(objs);
+  std::vector<std::string> warnings;
+  out = sortByDependencies(objs, static_cast<DumpId>(all.size()), [&](DumpId id) { return all[id - 1]; },
+                           [&](const std::string& w) { warnings.push_back(w); });
+  return warnings;
+}
+
 TEST(DumpSort, ForeignKeyCycleOfTableDataWarnsAsPgDump) {
   // Data-only dump of two tables referencing each other: pg_dump names the
   // tables and gives its advice instead of the generic loop message, and
@@ -311,12 +321,8 @@ TEST(DumpSort, ForeignKeyCycleOfTableDataWarnsAsPgDump) {
   b.name = "departments";
   a.dependencies = {2};
   b.dependencies = {1};
-  std::vector<DumpableObject*> all = {&a, &b};
-  std::vector<DumpableObject*> objs = all;
-  sortByTypeName(objs);
-  std::vector<std::string> warnings;
-  auto out = sortByDependencies(objs, 2, [&](DumpId id) { return all[id - 1]; },
-                                [&](const std::string& w) { warnings.push_back(w); });
+  std::vector<DumpableObject*> out;
+  std::vector<std::string> warnings = sortWarnings({&a, &b}, out);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_EQ(warnings[0],
             "there are circular foreign-key constraints among these tables:\ndetail: agents\ndetail: departments\n"
@@ -325,6 +331,50 @@ TEST(DumpSort, ForeignKeyCycleOfTableDataWarnsAsPgDump) {
             "this problem.");
   EXPECT_TRUE(a.dependencies.empty());
   ASSERT_EQ(out.size(), 2u);
+}
+
+TEST(DumpSort, UnbreakableLoopIsDescribedAsPgDump154Does) {
+  // No repair rule covers a schema and a table that need each other: pg_dump
+  // 15.4 and later list the loop's items as warning details, then drop the
+  // first item's dependency on the second.
+  NamespaceInfo s;
+  s.dumpId = 1;
+  s.catId.oid = 2200;
+  s.name = "s";
+  TableInfo t;
+  t.dumpId = 2;
+  t.catId.oid = 16384;
+  t.name = "t";
+  s.dependencies = {2};
+  t.dependencies = {1};
+  std::vector<DumpableObject*> out;
+  std::vector<std::string> warnings = sortWarnings({&s, &t}, out);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0],
+            "could not resolve dependency loop among these items:\ndetail: SCHEMA s  (ID 1 OID 2200)\n"
+            "detail: TABLE t  (ID 2 OID 16384)");
+  EXPECT_TRUE(s.dependencies.empty());
+  ASSERT_EQ(out.size(), 2u);
+}
+
+TEST(DumpSort, LoopDescriptionsFollowPgDump) {
+  TableInfo t;
+  t.name = "t";
+  t.attrs.resize(2);
+  t.attrs[1].name = "b";
+  AttrDefInfo d;
+  d.dumpId = 5;
+  d.catId.oid = 7;
+  d.table = &t;
+  d.adnum = 2;
+  EXPECT_EQ(d.loopDescription(), "ATTRDEF t.b  (ID 5 OID 7)");
+  DumpableObject server(ObjectType::ForeignServer), policy(ObjectType::Policy), attach(ObjectType::IndexAttach);
+  server.name = attach.name = "x";
+  server.dumpId = policy.dumpId = attach.dumpId = 3;
+  server.catId.oid = policy.catId.oid = attach.catId.oid = 9;
+  EXPECT_EQ(server.loopDescription(), "FOREIGN SERVER x  (ID 3 OID 9)");
+  EXPECT_EQ(policy.loopDescription(), "POLICY (ID 3 OID 9)");
+  EXPECT_EQ(attach.loopDescription(), "INDEX ATTACH x  (ID 3)");
 }
 
 TEST(PgDumpVersion, MinorReleaseDecidesTheAttributeVersionOption) {
