@@ -20,6 +20,10 @@ class NoneCompressor : public Compressor {
     finished_ = true;
     return {};
   }
+  bool restart() override {
+    finished_ = false;
+    return true;
+  }
 
  private:
   ByteSink& out_;

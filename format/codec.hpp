@@ -28,6 +28,11 @@ class Compressor {
   virtual Status write(std::string_view plain) = 0;
   // Flushes the end of the stream to the sink. Call exactly once.
   virtual Status finish() = 0;
+  // After finish(): starts a new stream into the same sink, writing exactly
+  // what a newly made compressor would. Returns false where the codec cannot
+  // (then make a new one); gzip keeps its buffers, which saves most of the
+  // cost of many small streams (one per large object).
+  virtual bool restart() { return false; }
 };
 
 class Decompressor {

@@ -35,6 +35,7 @@ class GzipCompressor : public Compressor {
 
   Status init(int level) {
     if (level < -1 || level > 9) return makeError("gzip: expected compression level -1..9, found " + std::to_string(level));
+    level_ = level;
     // The zlib stream is written as zlib would write it (deflateInit: window
     // 15, memLevel 8), but its body comes from raw deflate and its 2-byte
     // header and Adler-32 trailer from here: the same bytes, with the
@@ -44,12 +45,14 @@ class GzipCompressor : public Compressor {
                           Z_DEFAULT_STRATEGY);
     if (rc != Z_OK) return makeError(std::string("could not initialize ") + label(container_) + " compression: " + zlibMessage(zs_, rc));
     initialized_ = true;
-    resetOutput();
-    if (container_ == CodecContainer::Stream) {
-      const uint8_t header[2] = {static_cast<uint8_t>(zlibHeader(level) >> 8), static_cast<uint8_t>(zlibHeader(level))};
-      PGARC_TRY(append(header, 2));  // fits: the buffer is empty
-    }
-    return {};
+    return startStream();
+  }
+
+  bool restart() override {
+    if (!initialized_ || !finished_ || deflateReset(&zs_) != Z_OK) return false;
+    finished_ = false;
+    adler_ = 1;
+    return startStream().ok();
   }
 
   Status write(std::string_view plain) override {
@@ -70,6 +73,15 @@ class GzipCompressor : public Compressor {
   }
 
  private:
+  Status startStream() {
+    resetOutput();
+    if (container_ == CodecContainer::Stream) {
+      const uint8_t header[2] = {static_cast<uint8_t>(zlibHeader(level_) >> 8), static_cast<uint8_t>(zlibHeader(level_))};
+      PGARC_TRY(append(header, 2));  // fits: the buffer is empty
+    }
+    return {};
+  }
+
   void resetOutput() {
     zs_.next_out = reinterpret_cast<Bytef*>(buf_.data());
     zs_.avail_out = static_cast<uInt>(buf_.size());
@@ -131,6 +143,7 @@ class GzipCompressor : public Compressor {
   std::string buf_;
   z_stream zs_{};
   uint32_t adler_ = 1;  // of the plain bytes, for the zlib stream's trailer
+  int level_ = Z_DEFAULT_COMPRESSION;
   bool initialized_ = false;
   bool finished_ = false;
 };

@@ -224,9 +224,13 @@ class CustomBlobStream : public BlobStream {
     // pg_dump passes the unsigned OID through a signed int.
     Status st = framer_->integer(static_cast<int32_t>(oid));
     if (!st.ok()) return w_.streamFailed(std::move(st).error());
-    auto comp = makeCompressor(w_.compression(), CodecContainer::Stream, *framer_);
-    if (!comp.ok()) return w_.streamFailed(std::move(comp).error());
-    comp_ = std::move(comp).value();
+    if (spare_ && spare_->restart()) {
+      comp_ = std::move(spare_);
+    } else {
+      auto comp = makeCompressor(w_.compression(), CodecContainer::Stream, *framer_);
+      if (!comp.ok()) return w_.streamFailed(std::move(comp).error());
+      comp_ = std::move(comp).value();
+    }
     oid_ = oid;
     return {};
   }
@@ -239,7 +243,7 @@ class CustomBlobStream : public BlobStream {
   Status endBlob() override {
     if (!comp_) return makeError("endBlob without beginBlob");
     Status st = comp_->finish();
-    comp_.reset();
+    spare_ = std::move(comp_);  // restarted for the next object
     if (st.ok()) st = framer_->integer(0);
     if (!st.ok()) return w_.streamFailed(std::move(st).error());
     return {};
@@ -257,6 +261,7 @@ class CustomBlobStream : public BlobStream {
   CustomWriter& w_;
   std::unique_ptr<ChunkFramer> framer_;
   std::unique_ptr<Compressor> comp_;
+  std::unique_ptr<Compressor> spare_;  // the last object's, finished
   uint32_t oid_ = 0;
   bool closed_ = false;
 };

@@ -107,6 +107,34 @@ TEST(Codec, CompressedOutputDoesNotDependOnInputSlicing) {
   }
 }
 
+// A restarted compressor writes each new stream exactly as a new compressor
+// would (chunk boundaries included); one that cannot restart says so.
+TEST(Codec, RestartedStreamsEqualFreshOnes) {
+  const std::vector<std::string> inputs = {copyLikeText(3), randomBytes(50000, 3), "", copyLikeText(2000), "x"};
+  for (const auto& spec : allSpecs()) {
+    for (auto c : kContainers) {
+      ChunkSink reused;
+      auto comp = makeCompressor(spec, c, reused);
+      ASSERT_TRUE(comp.ok()) << comp.error().describe();
+      ChunkSink fresh;
+      bool restarted = true;
+      for (size_t i = 0; i < inputs.size() && restarted; i++) {
+        if (i > 0) restarted = (*comp)->restart();
+        if (!restarted) break;
+        ASSERT_TRUE((*comp)->write(inputs[i]).ok());
+        ASSERT_TRUE((*comp)->finish().ok());
+        ChunkSink one = compress(spec, c, inputs[i]);
+        fresh.chunks.insert(fresh.chunks.end(), one.chunks.begin(), one.chunks.end());
+      }
+      if (!restarted) {
+        EXPECT_NE(spec.algorithm, CompressionAlgorithm::Gzip) << specName(spec, c);
+        continue;
+      }
+      EXPECT_EQ(reused.chunks, fresh.chunks) << specName(spec, c);
+    }
+  }
+}
+
 TEST(Codec, GzipStreamChunksAreFull4096Buffers) {
   std::string data = randomBytes(50000, 7);  // incompressible: several full buffers
   ChunkSink out = compress({CompressionAlgorithm::Gzip, -1, false}, CodecContainer::Stream, data, 1000);
