@@ -209,7 +209,9 @@ TEST_F(DumpHostile, GeneratedDatabasesMatchStockPgDump) {
       if (stock.exitCode != ours.exitCode)
         fail(label + ": exit code " + std::to_string(ours.exitCode) + " (stock " + std::to_string(stock.exitCode) +
              ")\nours: " + ours.err + "\nstock: " + stock.err);
-      if (ours.out != stock.out) fail(label + ": " + firstDifference(ours.out, stock.out));
+      // A failed pg_dump has written what came before the error; pgarc writes
+      // nothing then (no truncated script that looks complete).
+      if (stock.exitCode == 0 && ours.out != stock.out) fail(label + ": " + firstDifference(ours.out, stock.out));
       if (set.empty()) sourcePlain = stock.out;
     }
 
