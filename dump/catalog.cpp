@@ -117,8 +117,10 @@ const char* const kDependencyQuery =
 const char* const kCommentsQuery =
     "SELECT description, '', classoid, objoid, objsubid FROM pg_catalog.pg_description "
     "ORDER BY classoid, objoid, objsubid";
+// The pg_seclabels view (15.15 and later) also holds shared objects' labels,
+// which subscriptions need.
 const char* const kSecLabelsQuery =
-    "SELECT label, provider, classoid, objoid, objsubid FROM pg_catalog.pg_seclabel "
+    "SELECT label, provider, classoid, objoid, objsubid FROM pg_catalog.pg_seclabels "
     "ORDER BY classoid, objoid, objsubid";
 
 // Reads that need nothing from the catalog pass and call no ruleutils

@@ -13,21 +13,21 @@ std::optional<std::string> optNs(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
-void addCommentEntry(EmitContext& ctx, const std::string& tag, const std::string& nspname, const std::string& owner,
-                     std::string sql, DumpId dep) {
+}  // namespace
+
+void addObjectNoteEntry(EmitContext& ctx, const char* desc, const std::string& tag, const std::string& nspname,
+                        const std::string& owner, std::string sql, DumpId dep) {
   EntrySpec e;
   e.dumpId = ctx.store.newDumpId();
   e.tag = tag;
   e.namespace_ = optNs(nspname);
   e.owner = owner;
-  e.desc = "COMMENT";
+  e.desc = desc;
   e.section = Section::None;
   e.defn = std::move(sql);
   e.deps.push_back(dep);
   ctx.add(std::move(e));
 }
-
-}  // namespace
 
 void dumpComment(EmitContext& ctx, const CommentTarget& t, const char* initdbComment) {
   // Comments are schema, except those on large objects, which go with the data.
@@ -51,7 +51,7 @@ void dumpComment(EmitContext& ctx, const CommentTarget& t, const char* initdbCom
   std::string sql = "COMMENT ON " + t.type + " ";
   if (!t.nspname.empty()) sql += ctx.quote.id(t.nspname) + ".";
   sql += t.name + " IS " + ctx.quote.literal(found->descr) + ";\n";
-  addCommentEntry(ctx, t.type + " " + t.name, t.nspname, t.owner, std::move(sql), t.dumpId);
+  addObjectNoteEntry(ctx, "COMMENT", t.type + " " + t.name, t.nspname, t.owner, std::move(sql), t.dumpId);
 }
 
 void dumpTableComment(EmitContext& ctx, const TableInfo& tbl, const std::string& reltypename) {
@@ -63,12 +63,13 @@ void dumpTableComment(EmitContext& ctx, const TableInfo& tbl, const std::string&
   for (const auto& c : *items) {
     if (c.objsubid == 0) {
       std::string sql = "COMMENT ON " + reltypename + " " + qualified + " IS " + ctx.quote.literal(c.descr) + ";\n";
-      addCommentEntry(ctx, reltypename + " " + ctx.quote.id(tbl.name), nsName, tbl.owner, std::move(sql), tbl.dumpId);
+      addObjectNoteEntry(ctx, "COMMENT", reltypename + " " + ctx.quote.id(tbl.name), nsName, tbl.owner, std::move(sql),
+                         tbl.dumpId);
     } else if (c.objsubid > 0 && static_cast<size_t>(c.objsubid) <= tbl.attrs.size()) {
       const std::string col = ctx.quote.id(tbl.attrs[c.objsubid - 1].name);
       std::string sql = "COMMENT ON COLUMN " + qualified + "." + col + " IS " + ctx.quote.literal(c.descr) + ";\n";
-      addCommentEntry(ctx, "COLUMN " + ctx.quote.id(tbl.name) + "." + col, nsName, tbl.owner, std::move(sql),
-                      tbl.dumpId);
+      addObjectNoteEntry(ctx, "COMMENT", "COLUMN " + ctx.quote.id(tbl.name) + "." + col, nsName, tbl.owner,
+                         std::move(sql), tbl.dumpId);
     }
   }
 }
@@ -84,17 +85,8 @@ void dumpSecLabel(EmitContext& ctx, const CommentTarget& t) {
     if (!t.nspname.empty()) sql += ctx.quote.id(t.nspname) + ".";
     sql += t.name + " IS " + ctx.quote.literal(l.descr) + ";\n";
   }
-  if (sql.empty()) return;
-  EntrySpec e;
-  e.dumpId = ctx.store.newDumpId();
-  e.tag = t.type + " " + t.name;
-  e.namespace_ = optNs(t.nspname);
-  e.owner = t.owner;
-  e.desc = "SECURITY LABEL";
-  e.section = Section::None;
-  e.defn = std::move(sql);
-  e.deps.push_back(t.dumpId);
-  ctx.add(std::move(e));
+  if (!sql.empty())
+    addObjectNoteEntry(ctx, "SECURITY LABEL", t.type + " " + t.name, t.nspname, t.owner, std::move(sql), t.dumpId);
 }
 
 void dumpTableSecLabel(EmitContext& ctx, const TableInfo& tbl, const std::string& reltypename) {
@@ -103,28 +95,19 @@ void dumpTableSecLabel(EmitContext& ctx, const TableInfo& tbl, const std::string
   if (!items) return;
   const std::string nsName = tbl.ns ? tbl.ns->name : "";
   const std::string qualified = ctx.quote.qualified(nsName, tbl.name);
+  // The relation's and its columns' labels go in one entry, as pg_dump writes them.
+  std::string sql;
   for (const auto& l : *items) {
     if (l.objsubid < 0 || static_cast<size_t>(l.objsubid) > tbl.attrs.size()) continue;
-    std::string target, tag;
-    if (l.objsubid == 0) {
-      target = reltypename + " " + qualified;
-      tag = reltypename + " " + ctx.quote.id(tbl.name);
-    } else {
-      const std::string col = ctx.quote.id(tbl.attrs[l.objsubid - 1].name);
-      target = "COLUMN " + qualified + "." + col;
-      tag = "COLUMN " + ctx.quote.id(tbl.name) + "." + col;
-    }
-    EntrySpec e;
-    e.dumpId = ctx.store.newDumpId();
-    e.tag = tag;
-    e.namespace_ = optNs(nsName);
-    e.owner = tbl.owner;
-    e.desc = "SECURITY LABEL";
-    e.section = Section::None;
-    e.defn = "SECURITY LABEL FOR " + ctx.quote.id(l.provider) + " ON " + target + " IS " + ctx.quote.literal(l.descr) + ";\n";
-    e.deps.push_back(tbl.dumpId);
-    ctx.add(std::move(e));
+    const std::string target =
+        l.objsubid == 0 ? reltypename + " " + qualified
+                        : "COLUMN " + qualified + "." + ctx.quote.id(tbl.attrs[l.objsubid - 1].name);
+    sql += "SECURITY LABEL FOR " + ctx.quote.id(l.provider) + " ON " + target + " IS " + ctx.quote.literal(l.descr) +
+           ";\n";
   }
+  if (!sql.empty())
+    addObjectNoteEntry(ctx, "SECURITY LABEL", reltypename + " " + ctx.quote.id(tbl.name), nsName, tbl.owner,
+                       std::move(sql), tbl.dumpId);
 }
 
 }  // namespace pgarc::dump

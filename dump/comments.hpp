@@ -23,8 +23,12 @@ struct CommentTarget {
 void dumpComment(EmitContext& ctx, const CommentTarget& t, const char* initdbComment = nullptr);
 // Table comments and column comments ("COLUMN t.c").
 void dumpTableComment(EmitContext& ctx, const TableInfo& tbl, const std::string& reltypename);
-// SECURITY LABEL entries for the object (and columns when `tbl` given).
+// The SECURITY LABEL entry for the object; a table's names its columns' too.
 void dumpSecLabel(EmitContext& ctx, const CommentTarget& t);
 void dumpTableSecLabel(EmitContext& ctx, const TableInfo& tbl, const std::string& reltypename);
+// A COMMENT or SECURITY LABEL entry (`desc`) holding `sql`, depending on `dep`;
+// `nspname` "" for none.
+void addObjectNoteEntry(EmitContext& ctx, const char* desc, const std::string& tag, const std::string& nspname,
+                        const std::string& owner, std::string sql, DumpId dep);
 
 }  // namespace pgarc::dump

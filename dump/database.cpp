@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include "dump/acl.hpp"
+#include "dump/comments.hpp"
 
 namespace pgarc::dump {
 
@@ -179,15 +180,18 @@ Status emitDatabase(EmitContext& ctx, Connection& conn) {
 
   const std::string comment = r.str(0, 14);
   if (!comment.empty() && !ctx.options.noComments) {
-    EntrySpec c;
-    c.dumpId = ctx.store.newDumpId();
-    c.tag = "DATABASE " + qdat;
-    c.owner = dba;
-    c.desc = "COMMENT";
-    c.section = Section::None;
-    c.defn = "COMMENT ON DATABASE " + qdat + " IS " + ctx.quote.literal(comment) + ";\n";
-    c.deps.push_back(dbId);
-    ctx.add(std::move(c));
+    addObjectNoteEntry(ctx, "COMMENT", "DATABASE " + qdat, "", dba,
+                       "COMMENT ON DATABASE " + qdat + " IS " + ctx.quote.literal(comment) + ";\n", dbId);
+  }
+  if (!ctx.options.noSecurityLabels) {
+    PGARC_ASSIGN(QueryResult labels, conn.query("SELECT provider, label FROM pg_catalog.pg_shseclabel WHERE classoid = "
+                                                "'pg_catalog.pg_database'::pg_catalog.regclass AND objoid = '" +
+                                                std::to_string(r.oid(0, 1)) + "'"));
+    std::string sql;
+    for (int i = 0; i < labels.rows(); i++)
+      sql += "SECURITY LABEL FOR " + ctx.quote.id(labels.str(i, 0)) + " ON DATABASE " + qdat + " IS " +
+             ctx.quote.literal(labels.str(i, 1)) + ";\n";
+    if (!sql.empty()) addObjectNoteEntry(ctx, "SECURITY LABEL", "DATABASE " + qdat, "", dba, std::move(sql), dbId);
   }
   AclInfo acl{r.str(0, 7), r.str(0, 8), "", ""};
   PGARC_ASSIGN(DumpId ignored, dumpAcl(ctx, dbId, 0, "DATABASE", qdat, "", "", dba, acl));

@@ -345,6 +345,32 @@ INSERT INTO "two
 lines"."ro
 ot" VALUES ('calm'), ('tense');
 )SQL"},
+    // Security labels, written into the catalogs directly since no label
+    // provider is installed: pg_dump 15.15 and later read them through the
+    // pg_seclabels view, which brings a subscription's (a shared object's)
+    // label; a table's and its columns' labels share one entry; the
+    // database's label comes with -C.
+    {"security_labels", "", R"SQL(
+CREATE TABLE labelled (a int, b int);
+CREATE VIEW labelled_view AS SELECT a FROM labelled;
+CREATE FUNCTION labelled_fn() RETURNS event_trigger LANGUAGE plpgsql AS 'begin end';
+CREATE EVENT TRIGGER labelled_evt ON ddl_command_start EXECUTE FUNCTION labelled_fn();
+CREATE PUBLICATION labelled_pub FOR TABLE labelled;
+CREATE SUBSCRIPTION labelled_sub CONNECTION 'dbname=nowhere' PUBLICATION labelled_pub
+  WITH (connect = false, slot_name = NONE);
+SET allow_system_table_mods = on;
+INSERT INTO pg_catalog.pg_seclabel VALUES
+  ('labelled'::regclass, 'pg_class'::regclass, 0, 'dummy', 'classified'),
+  ('labelled'::regclass, 'pg_class'::regclass, 2, 'dummy', 'secret'),
+  ('labelled_view'::regclass, 'pg_class'::regclass, 1, 'dummy', 'unclassified'),
+  ((SELECT oid FROM pg_event_trigger WHERE evtname = 'labelled_evt'), 'pg_event_trigger'::regclass, 0,
+   'dummy', 'classified'),
+  ((SELECT oid FROM pg_publication WHERE pubname = 'labelled_pub'), 'pg_publication'::regclass, 0,
+   'dummy', 'classified');
+INSERT INTO pg_catalog.pg_shseclabel VALUES
+  ((SELECT oid FROM pg_subscription WHERE subname = 'labelled_sub'), 'pg_subscription'::regclass, 'dummy', 'secret'),
+  ((SELECT oid FROM pg_database WHERE datname = current_database()), 'pg_database'::regclass, 'dummy', 'secret');
+)SQL"},
     {"pgbench", "", "@pgbench"},
 };
 
@@ -462,6 +488,7 @@ TEST_P(DumpUnseen, StockRestoreOfOursEqualsStock) {
   ASSERT_EQ(op.exitCode, 0) << op.err;
   EXPECT_EQ(op.out, sp.out) << "-Fp: " << firstDifference(op.out, sp.out);
 
+  if (std::string(c.name) == "security_labels") server_->psql(db, "DROP SUBSCRIPTION labelled_sub");
   server_->psql("postgres", "DROP DATABASE \"" + db + "\"");
   if (std::string(c.name) == "hostile_names_tablespace") server_->psql("postgres", "DROP TABLESPACE \"tbl space\"");
   removeTree(dir);
