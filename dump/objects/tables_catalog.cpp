@@ -226,12 +226,17 @@ Status getOwnedSeqs(CatalogContext& ctx) {
     if (seq.relkind != 'S' || seq.owning_tab == 0) continue;
     TableInfo* owner = ctx.store.findTable(seq.owning_tab);
     if (!owner) continue;
-    if (owner->dump == kCompNone && seq.is_identity_sequence) {
-      seq.dump = kCompNone;
-      continue;
+    // An identity sequence is part of its table: exactly the table's
+    // components, so none but the ACL for an extension member's (pg_dump
+    // 15.11 and later). Other owned sequences add the table's to their own.
+    if (seq.is_identity_sequence)
+      seq.dump = owner->dump;
+    else
+      seq.dump |= owner->dump;
+    if (seq.dump != kCompNone) {
+      seq.interesting = true;
+      owner->interesting = true;
     }
-    seq.dump |= owner->dump;
-    if (seq.dump != kCompNone) seq.interesting = true;
   }
   return {};
 }

@@ -298,6 +298,19 @@ CREATE POLICY member_policy ON member_table USING (a > 0);
 GRANT SELECT ON member_table TO app_reader;
 ALTER EXTENSION hstore DROP FUNCTION akeys(hstore);
 )SQL"},
+    // Extension member tables with an identity and a serial column: the
+    // identity sequence takes exactly its table's components (only the ACL),
+    // as pg_dump 15.11 and later decide; the serial one is dumped whole.
+    {"extension_member_identity", "", R"SQL(
+CREATE EXTENSION hstore;
+CREATE TABLE member_ident (id int GENERATED ALWAYS AS IDENTITY, v text);
+CREATE TABLE member_serial (id serial, v text);
+ALTER EXTENSION hstore ADD TABLE member_ident;
+ALTER EXTENSION hstore ADD TABLE member_serial;
+GRANT SELECT ON member_ident TO app_reader;
+GRANT SELECT ON member_serial TO app_reader;
+INSERT INTO member_ident (v) VALUES ('x');
+)SQL"},
     // SQL-standard bodies that need a primary key (GROUP BY on it): pg_dump
     // postpones such functions and procedures into post-data, after the key.
     {"sql_body_needs_constraint", "", R"SQL(
