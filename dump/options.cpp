@@ -7,6 +7,7 @@
 
 #include "dump/options.hpp"
 #include "inspect/convert_options.hpp"
+#include "inspect/inspect_options.hpp"
 
 namespace pgarc::dump {
 
@@ -263,6 +264,12 @@ Status checkOptions(DumpOptions& o) {
   if (o.columnInserts && o.rowsPerInsert == 0) o.rowsPerInsert = 1;
   if (o.onConflictDoNothing && o.rowsPerInsert == 0)
     return makeError("option --on-conflict-do-nothing requires option --inserts, --rows-per-insert, or --column-inserts");
+  // pg_dump 15.14's psql \restrict key (CVE-2025-8714): only a plain script
+  // has one, and it must be letters and digits.
+  if (o.format == ArchiveKind::Plain && o.restrictKey && !validRestrictKey(*o.restrictKey))
+    return makeError("invalid restrict key");
+  if (o.format != ArchiveKind::Plain && o.restrictKey)
+    return makeError("option --restrict-key can only be used with --format=plain");
   if (o.compression && o.compression->algorithm != CompressionAlgorithm::None && o.format == ArchiveKind::Tar)
     return makeError("compression is not supported by tar archive format");
   // Plain output is a compressed file, not an archive: no version applies.

@@ -158,6 +158,12 @@ TEST(DumpOptions, DefaultsAndConflicts) {
   EXPECT_EQ(err({"--if-exists"}), "option --if-exists requires option -c/--clean");
   EXPECT_EQ(err({"--on-conflict-do-nothing"}),
             "option --on-conflict-do-nothing requires option --inserts, --rows-per-insert, or --column-inserts");
+  // pg_dump 15.14's \restrict key: letters and digits, plain format only.
+  EXPECT_EQ(err({"--restrict-key=a_b"}), "invalid restrict key");
+  EXPECT_EQ(err({"--restrict-key="}), "invalid restrict key");
+  EXPECT_EQ(err({"-Fc", "--restrict-key=abc"}), "option --restrict-key can only be used with --format=plain");
+  EXPECT_EQ(err({"-Fd", "--restrict-key=a_b"}), "option --restrict-key can only be used with --format=plain");
+  EXPECT_EQ(err({"-Fp", "--restrict-key=Abc9"}), "");
   EXPECT_EQ(err({"-Ft", "-Z1"}), "compression is not supported by tar archive format");
   EXPECT_EQ(err({"-j2"}), "parallel backup only supported by the directory format");
   EXPECT_EQ(err({"-Z10"}), "-Z/--compress must be in range 0..9");
