@@ -175,10 +175,13 @@ class Marker {
     if (opt_.noPublications &&
         (desc == "PUBLICATION" || desc == "PUBLICATION TABLE" || desc == "PUBLICATION TABLES IN SCHEMA"))
       return 0;
-    if (opt_.noPublications && desc == "COMMENT" && startsWith(tag, "PUBLICATION ")) return 0;
     if (opt_.noSecurityLabels && desc == "SECURITY LABEL") return 0;
+    // A publication's or subscription's comment and label go with it (pg_restore
+    // 15.15 and later; the tag's prefix, as pg_restore compares it).
+    const bool describes = desc == "COMMENT" || desc == "SECURITY LABEL";
+    if (opt_.noPublications && describes && startsWith(tag, "PUBLICATION")) return 0;
+    if (opt_.noSubscriptions && describes && startsWith(tag, "SUBSCRIPTION")) return 0;
     if (opt_.noSubscriptions && desc == "SUBSCRIPTION") return 0;
-    if (opt_.noSubscriptions && desc == "COMMENT" && startsWith(tag, "SUBSCRIPTION ")) return 0;
     if (!sectionWanted(cur)) return 0;
     if (hasWanted_ && !wanted_.count(e.dumpId)) return 0;
 

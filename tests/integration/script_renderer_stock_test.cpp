@@ -122,6 +122,13 @@ ALTER TABLE public.unlogged_t DROP COLUMN a;
 CREATE SUBSCRIPTION "sub 1" CONNECTION 'dbname=nosuch' PUBLICATION p WITH (connect = false);
 COMMENT ON SUBSCRIPTION "sub 1" IS 'sc';
 CREATE PUBLICATION p2 FOR TABLES IN SCHEMA public;
+-- Labels without a provider, straight into the catalogs: pg_restore 15.15
+-- and later leave them out with --no-publications / --no-subscriptions.
+SET allow_system_table_mods = on;
+INSERT INTO pg_catalog.pg_seclabel SELECT oid, 'pg_publication'::regclass, 0, 'dummy', 'secret'
+  FROM pg_publication WHERE pubname = 'pub 2';
+INSERT INTO pg_catalog.pg_shseclabel SELECT oid, 'pg_subscription'::regclass, 'dummy', 'secret'
+  FROM pg_subscription WHERE subname = 'sub 1';
 )SQL";
 
 const std::string kRestrictKey = "scriptRendererStockKey42";
