@@ -8,6 +8,10 @@ namespace pgarc::dump {
 
 inline constexpr std::string_view kPgDumpVersion = PGARC_PG_DUMP_VERSION;
 
+// The behaviour changes of 15.1 .. 15.18 that pgarc matches are written
+// unconditionally (pgarc writes 15.14's \restrict lines, so it follows 15.14
+// or later); only the changes below are gated.
+
 // The minor release number: 18 for "15.18 (...)".
 constexpr int pgDumpMinorVersion(std::string_view v) {
   size_t dot = v.find('.');
