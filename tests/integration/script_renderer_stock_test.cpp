@@ -18,6 +18,7 @@
 #include "format/io.hpp"
 #include "format/script_renderer.hpp"
 #include "tests/support/pg_server.hpp"
+#include "tests/support/text_compare.hpp"
 #include "tests/support/process.hpp"
 
 namespace pgarc::test {

@@ -12,6 +12,7 @@
 
 #include "tests/support/pg_server.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/text_compare.hpp"
 
 using namespace pgarc::test;
 namespace fs = std::filesystem;
@@ -306,13 +307,13 @@ TEST_F(VerifyDumpManifest, StockPgRestoreIgnoresManifestInsideDirectory) {
   };
   auto with = run({pgBinDir() + "/pg_restore", "-f", "-", dir});
   ASSERT_EQ(with.exitCode, 0) << with.err;
-  EXPECT_EQ(with.err, "");
+  EXPECT_TRUE(sameText(with.err, ""));
   std::string copy = dir_ + "/no-manifest-copy.dir";
   fs::copy(dir, copy, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   fs::remove(copy + "/manifest.json");
   auto without = run({pgBinDir() + "/pg_restore", "-f", "-", copy});
   ASSERT_EQ(without.exitCode, 0) << without.err;
-  EXPECT_EQ(script(with.out), script(without.out));
+  EXPECT_TRUE(sameText(script(with.out), script(without.out)));
   EXPECT_NE(script(with.out).find("COPY app.items"), std::string::npos);
   removeTree(copy);
 
@@ -325,7 +326,7 @@ TEST_F(VerifyDumpManifest, StockPgRestoreIgnoresManifestInsideDirectory) {
   auto q = server_->psql("restored", "SELECT count(*), sum(length(label)) FROM app.items;");
   auto s = server_->psql("src", "SELECT count(*), sum(length(label)) FROM app.items;");
   EXPECT_NE(q.out.find("3000"), std::string::npos) << q.out;
-  EXPECT_EQ(q.out, s.out);
+  EXPECT_TRUE(sameText(q.out, s.out));
   server_->psql("postgres", "DROP DATABASE restored;");
 }
 

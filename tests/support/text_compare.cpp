@@ -60,4 +60,9 @@ std::string firstDifference(const std::string& ours, const std::string& stock) {
          "\n--- stock:\n" + stock.substr(from, 300);
 }
 
+::testing::AssertionResult sameText(const std::string& ours, const std::string& stock) {
+  if (ours == stock) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << firstDifference(ours, stock);
+}
+
 }  // namespace pgarc::test

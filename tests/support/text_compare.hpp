@@ -1,6 +1,8 @@
 #pragma once
 // Comparing pgarc's text output (pg_restore -l listings, SQL scripts) with
 // stock pg_dump's in test failure messages.
+#include <gtest/gtest.h>
+
 #include <string>
 
 namespace pgarc::test {
@@ -18,5 +20,10 @@ std::string withoutTarTimes(std::string archive);
 // Where two texts first differ, with the differing line and a little of what
 // follows from each, for assertion messages.
 std::string firstDifference(const std::string& ours, const std::string& stock);
+// Equality of two long texts for EXPECT_TRUE, reporting firstDifference on a
+// mismatch. gtest's own EXPECT_EQ on multi-line strings prints a line diff
+// whose memory grows with the product of the line counts: two differing
+// scripts of a few megabytes took 23 GB.
+::testing::AssertionResult sameText(const std::string& ours, const std::string& stock);
 
 }  // namespace pgarc::test
