@@ -107,15 +107,6 @@ class DumpBinaryUpgrade : public DatabaseSuite<DumpBinaryUpgrade> {
     return dump(pgBinDir() + "/pg_dump", *server_, args);
   }
   static CommandResult ours(const std::vector<std::string>& args) { return dump(pgarcBinary(), *server_, args); }
-
-  static std::string restoreScript(const std::string& archive, const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv = {pgBinDir() + "/pg_restore", "-f", "-", "--restrict-key=K"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    argv.push_back(archive);
-    auto r = run(argv);
-    EXPECT_EQ(r.exitCode, 0) << r.err;
-    return r.out;
-  }
 };
 
 TEST_F(DumpBinaryUpgrade, CustomArchiveAsPgUpgradeWritesItMatchesStock) {

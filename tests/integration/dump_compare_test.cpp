@@ -144,14 +144,6 @@ class DumpCompare : public DatabaseSuite<DumpCompare> {
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv);
   }
-  static std::string restoreScript(const std::string& archive, const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv = {pgBinDir() + "/pg_restore", "-f", "-", "--restrict-key=K"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    argv.push_back(archive);
-    auto r = run(argv);
-    EXPECT_EQ(r.exitCode, 0) << r.err;
-    return r.out;
-  }
 
   // Both tools write `format` archives with `options`; stock pg_restore's
   // script, script with --create, and listing must match.

@@ -74,18 +74,6 @@ class DumpLargeObjects : public DatabaseSuite<DumpLargeObjects> {
     auto o = dump(pgarcBinary(), args);
     ASSERT_EQ(o.exitCode, 0) << o.err;
   }
-  static std::string restoreScript(const std::string& archive) {
-    auto r = run({pgBinDir() + "/pg_restore", "--restrict-key=K", "-f", "-", archive});
-    EXPECT_EQ(r.exitCode, 0) << r.err;
-    return r.out;
-  }
-  // pg_restore -l without the header (it has the creation time).
-  static std::string listing(const std::string& archive) {
-    auto r = run({pgBinDir() + "/pg_restore", "-l", archive});
-    EXPECT_EQ(r.exitCode, 0) << r.err;
-    size_t at = r.out.find("\n;\n;\n");
-    return at == std::string::npos ? r.out : r.out.substr(at);
-  }
   static std::string tarMember(const std::string& archive, const std::string& member) {
     auto r = run({"tar", "-xOf", archive, member});
     EXPECT_EQ(r.exitCode, 0) << r.err;

@@ -90,11 +90,6 @@ class DumpOptions : public DatabaseSuite<DumpOptions> {
     for (const auto& a : argv) cmd += " " + shellQuote(a);
     return runShell(cmd);
   }
-  static std::string restoreScript(const std::string& archive) {
-    auto r = run({pgBinDir() + "/pg_restore", "-f", "-", "--restrict-key=K", archive});
-    EXPECT_EQ(r.exitCode, 0) << r.err;
-    return r.out;
-  }
   // Both tools print a plain script of `args` + the database; they must
   // succeed with the same text. Returns ours.
   static std::string sameScript(std::vector<std::string> args) {

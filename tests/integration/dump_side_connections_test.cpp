@@ -111,17 +111,6 @@ class DumpSideConnections : public DatabaseSuite<DumpSideConnections> {
     argv.push_back("many");
     return run(argv);
   }
-  static std::string restoreScript(const std::string& archive) {
-    auto r = run({pgBinDir() + "/pg_restore", "-f", "-", "--restrict-key=K", archive});
-    EXPECT_EQ(r.exitCode, 0) << r.err;
-    return r.out;
-  }
-  // The listing's entries with their dumpIds (the header has the creation time).
-  static std::string listing(const std::string& archive) {
-    auto r = run({pgBinDir() + "/pg_restore", "-l", archive});
-    EXPECT_EQ(r.exitCode, 0) << r.err;
-    return r.out.substr(r.out.find("\n;\n;\n"));
-  }
 };
 
 TEST_F(DumpSideConnections, EqualsStockWithAndWithoutSideConnections) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "tests/support/pg_server.hpp"
 #include "tests/support/process.hpp"
@@ -30,6 +31,25 @@ class DatabaseSuite : public ::testing::Test {
   }
   void SetUp() override {
     if (!server_ || !server_->started()) GTEST_SKIP() << "no server: " << (server_ ? server_->startupError() : "");
+  }
+
+  // Stock pg_restore's script of an archive (with `extra` options) under a
+  // fixed --restrict-key, so that two scripts compare equal; expects success.
+  static std::string restoreScript(const std::string& archive, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {pgBinDir() + "/pg_restore", "-f", "-", "--restrict-key=K"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back(archive);
+    auto r = run(argv);
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return r.out;
+  }
+  // Stock pg_restore -l without its header (which has the creation time):
+  // the entries with their dumpIds.
+  static std::string listing(const std::string& archive) {
+    auto r = run({pgBinDir() + "/pg_restore", "-l", archive});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    size_t at = r.out.find("\n;\n;\n");
+    return at == std::string::npos ? r.out : r.out.substr(at);
   }
 
   static inline PgServer* server_ = nullptr;
