@@ -1,9 +1,10 @@
 #include "dump/directory_listing.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
 #include <optional>
+
+#include "dump/objects/large_objects.hpp"
 
 namespace pgarc::dump {
 
@@ -49,12 +50,7 @@ Result<DirectoryListing> DirectoryListing::read(const std::string& dir, const st
   // The names share prefix and suffix, and the suffix starts with '.', which
   // sorts before the digits: they sort as the oids' decimal texts do, the
   // shorter first when one is a prefix of the other.
-  std::sort(out.blobOids_.begin(), out.blobOids_.end(), [](uint32_t a, uint32_t b) {
-    char ta[10], tb[10];
-    const std::string_view sa(ta, static_cast<size_t>(std::to_chars(ta, ta + sizeof ta, a).ptr - ta));
-    const std::string_view sb(tb, static_cast<size_t>(std::to_chars(tb, tb + sizeof tb, b).ptr - tb));
-    return sa < sb;
-  });
+  std::sort(out.blobOids_.begin(), out.blobOids_.end(), textOrderLess);
   return out;
 }
 

@@ -20,25 +20,6 @@ namespace {
 
 constexpr int kFetchRows = 10000;
 
-// Whether oid `a` comes before `b` as pg_dump orders their names: as decimal
-// text ("100000" < "16385"). The shorter number is scaled to the other's
-// digit count and compared; when the two are then equal the shorter text is a
-// prefix of the longer, so it comes first.
-bool textOrderLess(uint32_t a, uint32_t b) {
-  static constexpr uint64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
-  auto digits = [](uint32_t v) {
-    int n = 1;
-    while (n < 10 && v >= kPow10[n]) n++;
-    return n;
-  };
-  const int da = digits(a), db = digits(b);
-  uint64_t x = a, y = b;
-  if (da < db) x *= kPow10[db - da];
-  else y *= kPow10[da - db];
-  if (x != y) return x < y;
-  return da < db;
-}
-
 // pg_dump's dumpBlob for one large object: its BLOB entry, then its COMMENT,
 // SECURITY LABEL and ACL entries.
 Status emitLargeObject(EmitContext& ctx, const LargeObjectTable& t, const LargeObjectTable::Record& r,
@@ -464,6 +445,24 @@ Result<std::optional<GroupedLargeObjects>> groupLargeObjectRun(const std::shared
   PGARC_TRY(grouped->build(lastUsedId, withData, out));
   out.metadata = std::move(grouped);
   return std::optional<GroupedLargeObjects>(std::move(out));
+}
+
+// The shorter number is scaled to the other's digit count and compared; when
+// the two are then equal the shorter text is a prefix of the longer, so it
+// comes first.
+bool textOrderLess(uint32_t a, uint32_t b) {
+  static constexpr uint64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
+  auto digits = [](uint32_t v) {
+    int n = 1;
+    while (n < 10 && v >= kPow10[n]) n++;
+    return n;
+  };
+  const int da = digits(a), db = digits(b);
+  uint64_t x = a, y = b;
+  if (da < db) x *= kPow10[db - da];
+  else y *= kPow10[da - db];
+  if (x != y) return x < y;
+  return da < db;
 }
 
 }  // namespace pgarc::dump

@@ -14,6 +14,11 @@ namespace pgarc::dump {
 // object) and the BLOBS data object. Adds nothing when there are none.
 Status readLargeObjects(Connection& conn, ObjectStore& store);
 
+// Whether oid `a` comes before `b` as their decimal texts sort ("100000" <
+// "16385"): the order pg_dump gives large objects by name, and the order of
+// a directory archive's blob_<oid> files.
+bool textOrderLess(uint32_t a, uint32_t b);
+
 // The large objects laid out as pg_dump 17 does (archive version 1.16, see
 // inspect/blob_grouping.hpp), made from the run dumpBlob emitted as
 // groupLargeObjects would make them from its entries, without holding them.
