@@ -33,12 +33,21 @@ const char* formatName(ArchiveKind k) {
   }
 }
 
-// A large object as the manifest lists it, the checksum as raw bytes (as
-// many as the algorithm gives, zeros after).
+// A large object as the manifest lists it, in a fixed size for the spool:
+// the checksum's hex text in as many characters as the algorithm gives.
 struct BlobRecord {
   uint32_t oid = 0;
   uint64_t bytes = 0;
-  std::array<uint8_t, 32> checksum{};
+  std::array<char, 64> checksum{};
+
+  static BlobRecord of(const BlobOutcome& o) {
+    BlobRecord r{o.oid, o.bytes, {}};
+    o.checksum.copy(r.checksum.data(), r.checksum.size());
+    return r;
+  }
+  ManifestBlob listed(ChecksumAlgorithm algorithm) const {
+    return ManifestBlob{oid, bytes, std::string(checksum.data(), checksumHexLength(algorithm))};
+  }
 };
 
 // The large objects' records in the order they were written: a buffer's
@@ -138,26 +147,6 @@ struct Recording {
   std::set<int> observedPlain;  // precompressed entries whose plain payload the producer passes
 };
 
-std::array<uint8_t, 32> checksumFromHex(const std::string& hex) {
-  auto nibble = [](char c) -> uint8_t {
-    return static_cast<uint8_t>(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
-  };
-  std::array<uint8_t, 32> d{};
-  for (size_t i = 0; i < d.size() && 2 * i + 1 < hex.size(); i++)
-    d[i] = static_cast<uint8_t>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
-  return d;
-}
-
-std::string hexFromChecksum(const std::array<uint8_t, 32>& d, ChecksumAlgorithm algorithm) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string hex(checksumHexLength(algorithm), '0');
-  for (size_t i = 0; 2 * i < hex.size(); i++) {
-    hex[2 * i] = kDigits[d[i] >> 4];
-    hex[2 * i + 1] = kDigits[d[i] & 15];
-  }
-  return hex;
-}
-
 // The payload checker needs a report for the faults it finds; a dump's data is
 // checked by verify later, so here they are only collected and dropped.
 // Without an inner stream it only records (the plain side of precompressed data).
@@ -236,7 +225,7 @@ class TeeBlobStream : public BlobStream {
       BlobOutcome o = current_->finish(true);
       current_.reset();
       std::lock_guard<std::mutex> g(rec_.mutex);
-      PGARC_TRY(rec_.blobs.add(BlobRecord{o.oid, o.bytes, checksumFromHex(o.checksum)}));
+      PGARC_TRY(rec_.blobs.add(BlobRecord::of(o)));
     }
     return {};
   }
@@ -357,7 +346,7 @@ class ManifestedWriter : public ArchiveWriter {
     return writeManifestFile(m, manifestPath_, syncModeOf(w_), checksumFiles, [this](const ManifestBlobVisitor& visit) -> Status {
       std::lock_guard<std::mutex> g(rec_.mutex);
       return rec_.blobs.forEachByOid([this, &visit](const BlobRecord& r) -> Status {
-        return visit(ManifestBlob{r.oid, r.bytes, hexFromChecksum(r.checksum, payload_.checksum)});
+        return visit(r.listed(payload_.checksum));
       });
     });
   }

@@ -253,11 +253,9 @@ Result<Manifest> readManifestFile(const std::string& path) {
 }
 
 Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync) {
-  return writeManifestFile(m, path, sync, [](const ManifestBlobVisitor&) -> Status { return {}; });
-}
-
-Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync, const ManifestBlobSource& more) {
-  return writeManifestFile(m, path, sync, [](const ManifestFileVisitor&) -> Status { return {}; }, more);
+  return writeManifestFile(
+      m, path, sync, [](const ManifestFileVisitor&) -> Status { return {}; },
+      [](const ManifestBlobVisitor&) -> Status { return {}; });
 }
 
 Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync, const ManifestFileSource& moreFiles,

@@ -81,13 +81,12 @@ Result<Manifest> parseManifest(std::string_view json);
 Result<Manifest> readManifestFile(const std::string& path);
 
 Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync = SyncMode::Sync);
-// The same with more large objects after m.largeObjects, from `more`, which
-// calls its argument for each in turn; the file is written as they come.
+// The same with more files after m.files, from `moreFiles` (a directory
+// archive's files, checksummed one by one as they are listed), and more large
+// objects after m.largeObjects, from `more`; each source calls its argument
+// for each in turn, and the file is written as they come.
 using ManifestBlobVisitor = std::function<Status(const ManifestBlob&)>;
 using ManifestBlobSource = std::function<Status(const ManifestBlobVisitor&)>;
-Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync, const ManifestBlobSource& more);
-// The same with more files after m.files, from `moreFiles` (a directory
-// archive's files, checksummed one by one as they are listed).
 using ManifestFileVisitor = std::function<Status(const ManifestFile&)>;
 using ManifestFileSource = std::function<Status(const ManifestFileVisitor&)>;
 Status writeManifestFile(const Manifest& m, const std::string& path, SyncMode sync, const ManifestFileSource& moreFiles,
